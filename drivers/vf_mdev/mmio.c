@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vf_mdev: BAR accesses that reach the core through read()/write().
+ *
+ * Pages the family traps are dispatched by register class; everything
+ * else goes to the device as is (the VMM normally mmaps those pages and
+ * never comes here).  The mailbox is passed through with two shadows: the
+ * read-to-clear bits any read by the mediator consumed, handed to the
+ * guest on its next read, and the message words the guest wrote, which
+ * the family reads to keep the configuration log that migration replays.
+ */
+#include <linux/io.h>
+#include <linux/pci.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "vfm.h"
+
+/**
+ * vfm_mbx_r2c_merge - account read-to-clear bits of a mailbox read
+ * @shadow: bits consumed by the mediator that the guest has not seen
+ * @hw: value the hardware returned (its read-to-clear bits are now clear)
+ * @r2c_mask: the read-to-clear bits
+ * @guest: the read is the guest's
+ *
+ * Returns what the reader sees.  The guest sees the hardware value plus
+ * every event the mediator consumed since the guest's last read; the
+ * mediator sees the same without clearing the shadow.  Pure.
+ */
+u32 vfm_mbx_r2c_merge(u32 *shadow, u32 hw, u32 r2c_mask, bool guest)
+{
+	u32 val = hw | *shadow;
+
+	if (guest)
+		*shadow = 0;
+	else
+		*shadow |= hw & r2c_mask;
+	return val;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_mbx_r2c_merge);
+
+static void vfm_cfg_log_del(struct vfm_mbx *m, unsigned int i)
+{
+	memmove(&m->log[i], &m->log[i + 1],
+		(m->nlog - i - 1) * sizeof(m->log[0]));
+	m->nlog--;
+}
+
+static void vfm_cfg_log_append(struct vfm_mbx *m, u32 key, const u32 *msg,
+			       unsigned int words)
+{
+	struct vfm_cfg_rec *rec;
+
+	if (m->nlog == VFM_CFG_LOG_MAX)
+		vfm_cfg_log_del(m, 0);	/* bounded: the oldest goes */
+	rec = &m->log[m->nlog++];
+	rec->key = key;
+	rec->words = words;
+	memcpy(rec->msg, msg, words * sizeof(u32));
+}
+
+/**
+ * vfm_cfg_log_apply - apply an acknowledged message to the configuration log
+ * @m: mailbox state
+ * @act: the family's reading of the message
+ * @msg: the message
+ * @words: its length in words
+ *
+ * Records keep the order the guest created them in, so that replaying them
+ * rebuilds the same PF state.  Pure.
+ */
+void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
+		       const u32 *msg, unsigned int words)
+{
+	unsigned int i;
+
+	words = min_t(unsigned int, words, VFM_MBX_MAX_WORDS);
+	switch (act->op) {
+	case VFM_MBX_RECORD:
+		for (i = 0; i < m->nlog; i++) {
+			if (m->log[i].key == act->key) {
+				vfm_cfg_log_del(m, i);
+				break;
+			}
+		}
+		vfm_cfg_log_append(m, act->key, msg, words);
+		break;
+	case VFM_MBX_FORGET:
+		for (i = 0; i < m->nlog; i++) {
+			if (m->log[i].key == act->key) {
+				vfm_cfg_log_del(m, i);
+				break;
+			}
+		}
+		break;
+	case VFM_MBX_FORGET_CLASS:
+		for (i = 0; i < m->nlog; ) {
+			if ((m->log[i].key & act->mask) == (act->key & act->mask))
+				vfm_cfg_log_del(m, i);
+			else
+				i++;
+		}
+		if (act->record)
+			vfm_cfg_log_append(m, act->key, msg, words);
+		break;
+	case VFM_MBX_RESET:
+		m->nlog = 0;
+		break;
+	default:
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_cfg_log_apply);
+
+/* Forget mailbox mediation state (function reset, open, close). */
+void vfm_mbx_reset(struct vfm_dev *vd)
+{
+	spin_lock(&vd->mbx_lock);
+	vd->mbx.r2c = 0;
+	vd->mbx.has_pending = false;
+	memset(vd->mbx.out, 0, sizeof(vd->mbx.out));
+	vd->mbx.nlog = 0;
+	spin_unlock(&vd->mbx_lock);
+}
+
+/**
+ * vfm_mbx_read_ctrl - the mediator reads the mailbox control register
+ * @vd: device
+ * @off: its BAR0 offset (found by classification at probe)
+ *
+ * Read-to-clear events the read consumes are kept for the guest.
+ */
+u32 vfm_mbx_read_ctrl(struct vfm_dev *vd, u32 off)
+{
+	u32 val;
+
+	spin_lock(&vd->mbx_lock);
+	val = vfm_mbx_r2c_merge(&vd->mbx.r2c, ioread32(vd->par->bar0 + off),
+				vfm_fam(vd)->mbx_r2c, false);
+	spin_unlock(&vd->mbx_lock);
+	return val;
+}
+
+static u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	void __iomem *addr = vd->par->bar0 + off;
+	struct vfm_mbx *m = &vd->mbx;
+	u32 val;
+
+	switch (reg.cls) {
+	case VFM_REG_DENY:
+		return 0;
+	case VFM_REG_MBX_CTRL:
+		spin_lock(&vd->mbx_lock);
+		val = vfm_mbx_r2c_merge(&m->r2c, ioread32(addr), fam->mbx_r2c,
+					true);
+		spin_unlock(&vd->mbx_lock);
+		return val;
+	case VFM_REG_MBX_MEM:
+		val = ioread32(addr);
+		if (reg.word)
+			return val;
+		/* Word 0 of the PF's reply says whether it took the message. */
+		spin_lock(&vd->mbx_lock);
+		if (m->has_pending) {
+			int st = fam->mbx_reply(val, m->pending.id);
+
+			if (st >= 0)
+				m->has_pending = false;
+			if (st > 0)
+				vfm_cfg_log_apply(m, &m->pending, m->pending_msg,
+						  fam->mbx_words);
+		}
+		spin_unlock(&vd->mbx_lock);
+		return val;
+	default:
+		return ioread32(addr);
+	}
+}
+
+static int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off,
+			  u32 val)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	void __iomem *addr = vd->par->bar0 + off;
+	struct vfm_mbx *m = &vd->mbx;
+
+	switch (reg.cls) {
+	case VFM_REG_DENY:
+		return 0;
+	case VFM_REG_RING_BASE_LO ... VFM_REG_RING_WB_HI:
+		if (reg.ring >= fam->nr_rings)
+			return -EINVAL;
+		return vfm_ring_write(vd, reg, off, val);
+	case VFM_REG_MBX_MEM:
+		spin_lock(&vd->mbx_lock);
+		if (reg.word < VFM_MBX_MAX_WORDS)
+			m->out[reg.word] = val;
+		iowrite32(val, addr);
+		spin_unlock(&vd->mbx_lock);
+		return 0;
+	case VFM_REG_MBX_CTRL:
+		spin_lock(&vd->mbx_lock);
+		if (val & fam->mbx_req) {
+			memset(&m->pending, 0, sizeof(m->pending));
+			fam->mbx_parse(m->out, fam->mbx_words, &m->pending);
+			memcpy(m->pending_msg, m->out, sizeof(m->pending_msg));
+			m->has_pending = m->pending.op != VFM_MBX_IGNORE;
+		}
+		iowrite32(val, addr);
+		spin_unlock(&vd->mbx_lock);
+		return 0;
+	case VFM_REG_DEV_CTRL:
+		if (fam->dev_reset(val)) {
+			vfm_rings_reset(vd, false);
+			vfm_mbx_reset(vd);
+		}
+		iowrite32(val, addr);
+		return 0;
+	default:
+		iowrite32(val, addr);
+		return 0;
+	}
+}
+
+static bool vfm_page_trapped(struct vfm_dev *vd, u32 off)
+{
+	u32 page = off >> VFM_PAGE_SHIFT;
+
+	return page < 32 && (vfm_fam(vd)->trap_pages & BIT(page));
+}
+
+static ssize_t vfm_bar0_rw(struct vfm_dev *vd, char __user *buf, size_t count,
+			   u32 off, bool write)
+{
+	struct vfm_reg reg;
+	u32 val;
+	int ret;
+
+	if (!vfm_page_trapped(vd, off))
+		return -EAGAIN;	/* plain pass-through */
+
+	if (count != 4 || off & 3) {
+		vfm_err_rl(vd, "trapped BAR0 access of %zu bytes at %#x refused\n",
+			   count, off);
+		return -EINVAL;
+	}
+	reg = vfm_fam(vd)->classify(off);
+	if (write) {
+		if (copy_from_user(&val, buf, 4))
+			return -EFAULT;
+		ret = vfm_trap_write(vd, reg, off, val);
+		if (ret)
+			return ret;
+	} else {
+		val = vfm_trap_read(vd, reg, off);
+		if (copy_to_user(buf, &val, 4))
+			return -EFAULT;
+	}
+	return 4;
+}
+
+/* Untrapped BAR space: naturally aligned 1, 2 or 4 byte accesses. */
+static ssize_t vfm_bar_pass(void __iomem *io, char __user *buf, size_t count,
+			    u32 off, bool write)
+{
+	u32 val = 0;
+
+	if ((count != 1 && count != 2 && count != 4) || off & (count - 1))
+		return -EINVAL;
+	if (write) {
+		if (copy_from_user(&val, buf, count))
+			return -EFAULT;
+		if (count == 1)
+			iowrite8(val, io + off);
+		else if (count == 2)
+			iowrite16(val, io + off);
+		else
+			iowrite32(val, io + off);
+	} else {
+		if (count == 1)
+			val = ioread8(io + off);
+		else if (count == 2)
+			val = ioread16(io + off);
+		else
+			val = ioread32(io + off);
+		if (copy_to_user(buf, &val, count))
+			return -EFAULT;
+	}
+	return count;
+}
+
+ssize_t vfm_bar_rw(struct vfm_dev *vd, int bar, char __user *buf,
+		   size_t count, loff_t pos, bool write)
+{
+	struct vfm_parent *par = vd->par;
+	u64 len = pci_resource_len(par->pdev, bar);
+	ssize_t ret;
+
+	if (!par->bars[bar] || pos < 0 || pos >= len || count > len - pos)
+		return -EINVAL;
+
+	if (bar == 0) {
+		ret = vfm_bar0_rw(vd, buf, count, pos, write);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	if (write && bar == par->msix_bar && !vd->msi_isolated) {
+		vfm_err_rl(vd, "MSI-X BAR write refused: MSI is not isolated\n");
+		return -EPERM;
+	}
+	return vfm_bar_pass(par->bars[bar], buf, count, pos, write);
+}

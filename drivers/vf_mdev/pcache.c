@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vf_mdev: the VF's IOMMU domain and the pin cache.
+ *
+ * While a user has the device open the core owns the VF's DMA: it claims
+ * the group, attaches a paging domain of its own and maps into it only the
+ * guest pages that posted descriptors and programmed rings point at.  An
+ * IOVA the VMM never mapped cannot be pinned, so it is never mapped, and a
+ * device access to it faults in the IOMMU instead of reaching memory.
+ *
+ * Pinned pages stay in a bounded cache so that steady-state traffic, which
+ * recycles the same buffers, costs one lockless lookup per page.  An entry
+ * counts the descriptor slots and rings that hold it; only entries nobody
+ * holds are evicted (clock sweep over the accessed bit).
+ */
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "vfm.h"
+
+static unsigned long pin_cache_pages = 32768;
+module_param(pin_cache_pages, ulong, 0444);
+MODULE_PARM_DESC(pin_cache_pages,
+		 "Guest pages each device keeps pinned and mapped at most (default 32768 = 128 MiB)");
+
+int vfm_pcache_open(struct vfm_dev *vd)
+{
+	struct device *dev = &vd->par->pdev->dev;
+	struct vfm_pcache *pc = &vd->pc;
+	struct iommu_domain *domain;
+	int ret;
+
+	ret = iommu_device_claim_dma_owner(dev, vd);
+	if (ret) {
+		dev_err(dev, "cannot own the VF's DMA: %pe\n", ERR_PTR(ret));
+		return ret;
+	}
+
+	domain = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(domain)) {
+		ret = PTR_ERR(domain);
+		dev_err(dev, "cannot allocate an IOMMU domain: %pe\n", domain);
+		goto out_release_owner;
+	}
+
+	ret = iommu_attach_device(domain, dev);
+	if (ret) {
+		dev_err(dev, "cannot attach the IOMMU domain: %pe\n",
+			ERR_PTR(ret));
+		goto out_free_domain;
+	}
+
+	pc->domain = domain;
+	pc->aperture_end = domain->geometry.aperture_end;
+	pc->count = 0;
+	pc->sweep = 0;
+	pc->max = max(pin_cache_pages, 64UL);
+	return 0;
+
+out_free_domain:
+	iommu_domain_free(domain);
+out_release_owner:
+	iommu_device_release_dma_owner(dev);
+	return ret;
+}
+
+static void vfm_pin_free(struct vfm_dev *vd, struct vfm_pin *p)
+{
+	vfio_unpin_pages(&vd->vdev, p->iova_pfn << PAGE_SHIFT, 1);
+	kfree_rcu(p, rcu);
+}
+
+/*
+ * Remove the given dead entries (refs == -1, already erased from the
+ * xarray): unmap them with one IOTLB flush, then unpin.  The unmap must
+ * complete before the pages go back to the VMM.
+ */
+static void vfm_pins_release(struct vfm_dev *vd, struct vfm_pin **v, int n)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct iommu_iotlb_gather gather;
+	int i;
+
+	iommu_iotlb_gather_init(&gather);
+	for (i = 0; i < n; i++)
+		iommu_unmap_fast(pc->domain, v[i]->iova_pfn << PAGE_SHIFT,
+				 PAGE_SIZE, &gather);
+	iommu_iotlb_sync(pc->domain, &gather);
+	for (i = 0; i < n; i++)
+		vfm_pin_free(vd, v[i]);
+	pc->count -= n;
+}
+
+#define VFM_RELEASE_BATCH 32
+
+void vfm_pcache_close(struct vfm_dev *vd)
+{
+	struct device *dev = &vd->par->pdev->dev;
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *batch[VFM_RELEASE_BATCH];
+	struct vfm_pin *p;
+	unsigned long idx;
+	int n = 0;
+
+	if (!pc->domain)
+		return;
+
+	mutex_lock(&pc->lock);
+	xa_for_each(&pc->pins, idx, p) {
+		atomic_set(&p->refs, -1);
+		xa_erase(&pc->pins, idx);
+		batch[n++] = p;
+		if (n == VFM_RELEASE_BATCH) {
+			vfm_pins_release(vd, batch, n);
+			n = 0;
+		}
+	}
+	if (n)
+		vfm_pins_release(vd, batch, n);
+	mutex_unlock(&pc->lock);
+
+	iommu_detach_device(pc->domain, dev);
+	iommu_domain_free(pc->domain);
+	pc->domain = NULL;
+	iommu_device_release_dma_owner(dev);
+}
+
+/**
+ * vfm_pcache_get - take a reference on a cached page (doorbell fast path)
+ * @vd: device
+ * @pfn: IOVA page frame
+ *
+ * Lockless; never sleeps, never allocates.  Returns NULL on a miss or
+ * when the entry is being evicted; the caller then fills the cache.
+ */
+struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn)
+{
+	struct vfm_pin *p;
+
+	rcu_read_lock();
+	p = xa_load(&vd->pc.pins, pfn);
+	if (p && !atomic_inc_unless_negative(&p->refs))
+		p = NULL;
+	rcu_read_unlock();
+	if (p) {
+		if (!READ_ONCE(p->accessed))
+			WRITE_ONCE(p->accessed, 1);
+		vd->stats.pc_hits++;
+	}
+	return p;
+}
+
+/* Drop a reference taken by vfm_pcache_get(); lockless. */
+void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
+{
+	struct vfm_pin *p;
+
+	rcu_read_lock();
+	p = xa_load(&vd->pc.pins, pfn);
+	if (p)
+		atomic_add_unless(&p->refs, -1, -1);
+	rcu_read_unlock();
+}
+
+/*
+ * Evict up to @want entries nobody holds; under pc->lock.  Clock sweep:
+ * an accessed entry gets its bit cleared and a second chance; at most two
+ * rounds over the cache.
+ */
+static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *batch[VFM_RELEASE_BATCH];
+	unsigned long budget = 2 * pc->count + 1;
+	unsigned long done = 0, idx;
+	struct vfm_pin *p;
+	int n = 0;
+
+	lockdep_assert_held(&pc->lock);
+	while (budget && done < want) {
+		idx = pc->sweep;
+		p = xa_find(&pc->pins, &idx, ULONG_MAX, XA_PRESENT);
+		if (!p) {
+			if (!pc->sweep)
+				break;
+			pc->sweep = 0;	/* wrap around */
+			continue;
+		}
+		pc->sweep = idx + 1;
+		budget--;
+		if (atomic_read(&p->refs) != 0)
+			continue;
+		if (p->accessed) {
+			WRITE_ONCE(p->accessed, 0);
+			continue;
+		}
+		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
+			continue;
+		xa_erase(&pc->pins, idx);
+		batch[n++] = p;
+		done++;
+		if (n == VFM_RELEASE_BATCH) {
+			vfm_pins_release(vd, batch, n);
+			n = 0;
+		}
+	}
+	if (n)
+		vfm_pins_release(vd, batch, n);
+	vd->stats.pc_evictions += done;
+	return done;
+}
+
+/**
+ * vfm_pcache_fill - pin and map guest pages that are not cached yet
+ * @vd: device
+ * @pfn: first IOVA page frame
+ * @n: number of pages
+ *
+ * May sleep.  The new entries hold no reference and are marked accessed,
+ * so they survive the next eviction sweep.  Returns 0 or a negative errno:
+ * -EFAULT when an IOVA is not mapped by the VMM, -ENOSPC when the cache is
+ * full of pages that posted descriptors still hold.
+ */
+int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	unsigned long i;
+	int ret = 0;
+
+	if (!n || n > 1024 || pfn + n < pfn ||
+	    pfn + n - 1 > (pc->aperture_end >> PAGE_SHIFT))
+		return -EFAULT;
+
+	mutex_lock(&pc->lock);
+	if (!pc->domain) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned long iova = (pfn + i) << PAGE_SHIFT;
+		struct vfm_pin *p, *old;
+		struct page *page;
+
+		p = xa_load(&pc->pins, pfn + i);
+		if (p && atomic_read(&p->refs) >= 0) {
+			WRITE_ONCE(p->accessed, 1);
+			continue;
+		}
+		if (pc->count >= pc->max &&
+		    !vfm_pcache_evict(vd, max(pc->max / 16, 1UL))) {
+			vfm_err_rl(vd, "pin cache full (%lu pages held by posted descriptors)\n",
+				   pc->count);
+			ret = -ENOSPC;
+			break;
+		}
+
+		p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = vfio_pin_pages(&vd->vdev, iova, 1,
+				     IOMMU_READ | IOMMU_WRITE, &page);
+		if (ret != 1) {
+			kfree(p);
+			ret = ret < 0 ? ret : -EFAULT;
+			if (ret == -EINVAL || ret == -EPERM)
+				ret = -EFAULT;
+			break;
+		}
+		ret = iommu_map(pc->domain, iova, page_to_phys(page), PAGE_SIZE,
+				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL_ACCOUNT);
+		if (ret) {
+			vfio_unpin_pages(&vd->vdev, iova, 1);
+			kfree(p);
+			break;
+		}
+		p->iova_pfn = pfn + i;
+		p->page = page;
+		p->accessed = 1;
+		atomic_set(&p->refs, 0);
+		old = xa_store(&pc->pins, pfn + i, p, GFP_KERNEL_ACCOUNT);
+		if (xa_is_err(old)) {
+			ret = xa_err(old);
+			iommu_unmap(pc->domain, iova, PAGE_SIZE);
+			vfio_unpin_pages(&vd->vdev, iova, 1);
+			kfree(p);
+			break;
+		}
+		pc->count++;
+		vd->stats.pc_misses++;
+	}
+out_unlock:
+	mutex_unlock(&pc->lock);
+	return ret;
+}
+
+/**
+ * vfm_pcache_unmap - the VMM unmaps [@iova, @iova + @length)
+ * @vd: device
+ * @iova: start
+ * @length: bytes
+ *
+ * Every page in the range is unmapped from the domain and unpinned, held
+ * or not: the rings that held them are told first and map again on their
+ * next doorbell.
+ */
+void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *batch[VFM_RELEASE_BATCH];
+	unsigned long first = iova >> PAGE_SHIFT;
+	unsigned long last = (iova + length - 1) >> PAGE_SHIFT;
+	struct vfm_pin *p;
+	unsigned long idx;
+	int n = 0;
+
+	if (!length)
+		return;
+
+	mutex_lock(&pc->lock);
+	if (!pc->domain)
+		goto out_unlock;
+
+	/* No new references from here on: lookups see the entries dead. */
+	xa_for_each_range(&pc->pins, idx, p, first, last)
+		atomic_set(&p->refs, -1);
+
+	/* Rings and descriptor slots drop what they held in the range. */
+	vfm_rings_unmap(vd, iova, length);
+
+	xa_for_each_range(&pc->pins, idx, p, first, last) {
+		xa_erase(&pc->pins, idx);
+		batch[n++] = p;
+		vd->stats.pc_unmaps++;
+		if (n == VFM_RELEASE_BATCH) {
+			vfm_pins_release(vd, batch, n);
+			n = 0;
+		}
+	}
+	if (n)
+		vfm_pins_release(vd, batch, n);
+out_unlock:
+	mutex_unlock(&pc->lock);
+}

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vf_mdev: ring shadows and doorbell mediation.
+ *
+ * The guest programs rings through trapped registers; the core keeps a
+ * shadow of their geometry.  A tail write is a doorbell: every descriptor
+ * from the last forwarded tail up to the new one is copied out of the
+ * (pinned) ring, decoded by the family, and each buffer it names is looked
+ * up in the pin cache; only then is the tail written to the device.  A
+ * descriptor that names memory the VMM never mapped stops the scan there:
+ * the device's tail never passes it and the write fails with EFAULT.
+ *
+ * Each descriptor slot remembers the page runs it holds; posting the slot
+ * again releases them.  A tail that moves "backwards" is a forward move
+ * modulo the ring size, so every slot the device may fetch next has been
+ * scanned; the cost stays bounded by the ring size.
+ *
+ * Locking: r->setup (mutex) -> pc->lock (mutex) -> r->lock (spinlock).
+ * The doorbell fast path takes only r->lock, allocates nothing and costs
+ * O(descriptors posted); misses drop r->lock to pin.
+ */
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "vfm.h"
+
+void vfm_ring_init(struct vfm_dev *vd, struct vfm_ring *r, u8 dir)
+{
+	mutex_init(&r->setup);
+	spin_lock_init(&r->lock);
+	memset(&r->cfg, 0, sizeof(r->cfg));
+	r->cfg.dir = dir;
+}
+
+/**
+ * vfm_ring_next_count - descriptors a tail move posts
+ * @old_tail: tail already forwarded
+ * @new_tail: tail the guest wrote (< @count)
+ * @count: ring size in descriptors (> 0)
+ *
+ * A tail behind the old one is a move around the ring, never a negative
+ * one.  Pure: KUnit tests it.
+ */
+u32 vfm_ring_next_count(u32 old_tail, u32 new_tail, u32 count)
+{
+	return (new_tail + count - old_tail) % count;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_ring_next_count);
+
+static void vfm_run_put(struct vfm_dev *vd, struct vfm_run *run)
+{
+	u32 i;
+
+	for (i = 0; i < run->npages; i++)
+		vfm_pcache_put_pfn(vd, run->pfn + i);
+	run->npages = 0;
+}
+
+/*
+ * Take references on every page of a DMA target.  On a miss returns
+ * -EAGAIN with the run to fill in *@miss; on a bad target -EINVAL.
+ */
+static int vfm_run_get(struct vfm_dev *vd, const struct vfm_dma_target *t,
+		       struct vfm_run *run, struct vfm_run *miss)
+{
+	u64 first = t->iova >> PAGE_SHIFT;
+	u64 last;
+	u32 i;
+
+	if (!t->len || t->iova + t->len - 1 < t->iova)
+		return -EINVAL;
+	last = (t->iova + t->len - 1) >> PAGE_SHIFT;
+	if (last - first >= VFM_MAX_RUN_PAGES)
+		return -EINVAL;
+
+	run->pfn = first;
+	run->npages = 0;
+	for (i = 0; i <= last - first; i++) {
+		if (!vfm_pcache_get(vd, first + i)) {
+			vfm_run_put(vd, run);
+			miss->pfn = first + i;
+			miss->npages = last - first + 1 - i;
+			return -EAGAIN;
+		}
+		run->npages++;
+	}
+	return 0;
+}
+
+/* Release every slot's runs; under r->lock. */
+static void vfm_ring_put_slots(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	u32 i, k;
+
+	for (i = 0; i < r->nslots; i++)
+		for (k = 0; k < VFM_MAX_TARGETS; k++)
+			vfm_run_put(vd, &r->slots[i][k]);
+}
+
+/*
+ * Drop everything the ring holds; under r->lock.  The arrays are handed
+ * back through @pages/@slots for the caller to free after unlocking.
+ */
+static void vfm_ring_unmap_locked(struct vfm_dev *vd, struct vfm_ring *r,
+				  struct page ***pages, void **slots)
+{
+	u32 i;
+
+	*pages = NULL;
+	*slots = NULL;
+	if (!r->mapped)
+		return;
+	vfm_ring_put_slots(vd, r);
+	for (i = 0; i < r->npages; i++)
+		vfm_pcache_put_pfn(vd, (r->map_base >> PAGE_SHIFT) + i);
+	*pages = r->pages;
+	*slots = r->slots;
+	r->pages = NULL;
+	r->slots = NULL;
+	r->npages = 0;
+	r->nslots = 0;
+	r->mapped = false;
+}
+
+static void vfm_ring_wb_put_locked(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	if (r->wb_pfn) {
+		vfm_pcache_put_pfn(vd, r->wb_pfn);
+		r->wb_pfn = 0;
+	}
+}
+
+/*
+ * Pin and map the ring's pages and allocate its slot table; under
+ * r->setup.  Fails with EINVAL for an impossible geometry and EFAULT for
+ * memory the VMM did not map.
+ */
+static int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_run (*slots)[VFM_MAX_TARGETS];
+	u32 dsize = fam->desc_size[r->cfg.dir];
+	struct page **pages;
+	u64 base, pfn;
+	u32 len, count, npages, i;
+	int ret;
+
+	lockdep_assert_held(&r->setup);
+	spin_lock(&r->lock);
+	base = r->cfg.base;
+	len = r->cfg.len;
+	ret = r->mapped ? 1 : 0;
+	spin_unlock(&r->lock);
+	if (ret)
+		return 0;
+
+	if (!len || len > fam->max_ring_len || len % dsize || base % dsize ||
+	    base + len - 1 < base)
+		return -EINVAL;
+	count = len / dsize;
+	pfn = base >> PAGE_SHIFT;
+	npages = ((base + len - 1) >> PAGE_SHIFT) - pfn + 1;
+
+	ret = vfm_pcache_fill(vd, pfn, npages);
+	if (ret)
+		return ret;
+
+	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	slots = kvcalloc(count, sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!pages || !slots) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < npages; i++) {
+		struct vfm_pin *p = vfm_pcache_get(vd, pfn + i);
+
+		if (!p) {	/* evicted under pressure before we got it */
+			while (i--)
+				vfm_pcache_put_pfn(vd, pfn + i);
+			ret = -ENOSPC;
+			goto out_free;
+		}
+		pages[i] = p->page;
+	}
+
+	spin_lock(&r->lock);
+	r->map_base = base;
+	r->pages = pages;
+	r->npages = npages;
+	r->slots = slots;
+	r->nslots = count;
+	r->cfg.count = count;
+	if (r->tail >= count)
+		r->tail = 0;
+	r->mapped = true;
+	spin_unlock(&r->lock);
+	return 0;
+
+out_free:
+	kfree(pages);
+	kvfree(slots);
+	return ret;
+}
+
+/* Copy descriptor @idx out of the pinned ring; under r->lock. */
+static void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize)
+{
+	u64 off = (r->map_base & ~PAGE_MASK) + (u64)idx * dsize;
+	void *va;
+
+	va = kmap_local_page(r->pages[off >> PAGE_SHIFT]);
+	memcpy(desc, va + (off & ~PAGE_MASK), dsize);
+	kunmap_local(va);
+}
+
+/* The doorbell: scan, hold, then forward the tail. */
+static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
+			     u32 off, u32 new_tail)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_dma_target t[VFM_MAX_TARGETS];
+	struct vfm_run runs[VFM_MAX_TARGETS];
+	u32 dsize = fam->desc_size[r->cfg.dir];
+	u8 desc[VFM_MAX_DESC_SIZE];
+	u32 n, stuck_tail = U32_MAX;
+	struct vfm_run miss;
+	int ret, nt, i, k;
+
+	vd->stats.doorbells++;
+again:
+	spin_lock(&r->lock);
+	if (!r->mapped) {
+		spin_unlock(&r->lock);
+		mutex_lock(&r->setup);
+		ret = vfm_ring_map(vd, r);
+		mutex_unlock(&r->setup);
+		if (ret)
+			goto out_err;
+		goto again;
+	}
+	if (new_tail >= r->nslots) {
+		spin_unlock(&r->lock);
+		ret = -EINVAL;
+		goto out_err;
+	}
+
+	ret = 0;
+	n = vfm_ring_next_count(r->tail, new_tail, r->nslots);
+	while (n--) {
+		vfm_desc_read(r, r->tail, desc, dsize);
+		nt = fam->decode(&r->cfg, desc, t);
+		if (nt < 0 || nt > VFM_MAX_TARGETS) {
+			ret = -EINVAL;
+			break;
+		}
+		for (i = 0; i < nt; i++) {
+			ret = vfm_run_get(vd, &t[i], &runs[i], &miss);
+			if (ret)
+				break;
+		}
+		if (ret) {
+			while (i--)
+				vfm_run_put(vd, &runs[i]);
+			break;
+		}
+		for (k = 0; k < VFM_MAX_TARGETS; k++) {
+			vfm_run_put(vd, &r->slots[r->tail][k]);
+			if (k < nt)
+				r->slots[r->tail][k] = runs[k];
+		}
+		r->tail = (r->tail + 1) % r->nslots;
+		vd->stats.descs++;
+	}
+	/* The device gets everything scanned so far, even on a miss. */
+	iowrite32(r->tail, vd->par->bar0 + off);
+	spin_unlock(&r->lock);
+
+	if (ret == -EAGAIN) {
+		/* Two fills in a row without progress: the cache is stuck. */
+		if (r->tail == stuck_tail) {
+			ret = -ENOSPC;
+			goto out_err;
+		}
+		stuck_tail = r->tail;
+		ret = vfm_pcache_fill(vd, miss.pfn, miss.npages);
+		if (!ret)
+			goto again;
+	}
+	if (!ret)
+		return 0;
+out_err:
+	vd->stats.errors++;
+	vfm_err_rl(vd, "ring %ld: tail %u refused at descriptor %u: %pe\n",
+		   (long)(r - vd->rings), new_tail, r->tail, ERR_PTR(ret));
+	return ret;
+}
+
+/* Head write-back: hold the page the device writes the head into. */
+static int vfm_ring_wb_update(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	u64 addr = ((u64)r->wb_hi << 32 | r->wb_lo) & ~3ULL;
+	bool en = r->wb_lo & 1;
+	u64 pfn = addr >> PAGE_SHIFT;
+	int ret;
+
+	spin_lock(&r->lock);
+	vfm_ring_wb_put_locked(vd, r);
+	r->cfg.wb_en = false;
+	spin_unlock(&r->lock);
+	if (!en)
+		return 0;
+
+	ret = vfm_pcache_fill(vd, pfn, 1);
+	if (ret)
+		return ret;
+	if (!vfm_pcache_get(vd, pfn))
+		return -ENOSPC;
+	spin_lock(&r->lock);
+	r->wb_pfn = pfn;
+	r->cfg.wb_addr = addr;
+	r->cfg.wb_en = true;
+	spin_unlock(&r->lock);
+	return 0;
+}
+
+/**
+ * vfm_ring_write - a guest write to a ring register
+ * @vd: device
+ * @reg: the family's classification
+ * @off: BAR0 offset, forwarded as is
+ * @val: value
+ *
+ * Returns 0 when the write reached the device, or a negative errno when
+ * it was refused (the device keeps its previous value).
+ */
+int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_ring *r = &vd->rings[reg.ring];
+	void __iomem *addr = vd->par->bar0 + off;
+	struct page **pages = NULL;
+	void *slots = NULL;
+	int ret = 0;
+
+	if (reg.cls == VFM_REG_RING_TAIL)
+		return vfm_ring_doorbell(vd, r, off, val);
+
+	mutex_lock(&r->setup);
+	switch (reg.cls) {
+	case VFM_REG_RING_BASE_LO:
+	case VFM_REG_RING_BASE_HI:
+	case VFM_REG_RING_LEN:
+		spin_lock(&r->lock);
+		if (reg.cls == VFM_REG_RING_BASE_LO)
+			r->base_lo = val;
+		else if (reg.cls == VFM_REG_RING_BASE_HI)
+			r->base_hi = val;
+		else
+			r->cfg.len = val;
+		r->cfg.base = (u64)r->base_hi << 32 | r->base_lo;
+		/* A ring that moved is mapped again on its next use. */
+		vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		spin_unlock(&r->lock);
+		break;
+	case VFM_REG_RING_HEAD:
+		/* The device continues from here: so does the scan. */
+		spin_lock(&r->lock);
+		if (!r->mapped || val < r->nslots)
+			r->tail = val;
+		spin_unlock(&r->lock);
+		break;
+	case VFM_REG_RING_CTRL: {
+		bool en = fam->ring_enable(val);
+
+		if (en && !r->cfg.enabled) {
+			ret = vfm_ring_map(vd, r);
+			if (ret) {
+				vd->stats.errors++;
+				vfm_err_rl(vd, "ring %u: enable refused: %pe\n",
+					   reg.ring, ERR_PTR(ret));
+				goto out_unlock;
+			}
+		}
+		spin_lock(&r->lock);
+		if (!en && r->cfg.enabled)
+			vfm_ring_put_slots(vd, r);
+		r->cfg.enabled = en;
+		spin_unlock(&r->lock);
+		break;
+	}
+	case VFM_REG_RING_MODE:
+		spin_lock(&r->lock);
+		r->cfg.mode = val;
+		fam->ring_mode(&r->cfg, val);
+		spin_unlock(&r->lock);
+		break;
+	case VFM_REG_RING_WB_LO:
+	case VFM_REG_RING_WB_HI:
+		if (reg.cls == VFM_REG_RING_WB_LO)
+			r->wb_lo = val;
+		else
+			r->wb_hi = val;
+		ret = vfm_ring_wb_update(vd, r);
+		if (ret) {
+			vd->stats.errors++;
+			vfm_err_rl(vd, "ring %u: head write-back refused: %pe\n",
+				   reg.ring, ERR_PTR(ret));
+			goto out_unlock;
+		}
+		break;
+	default:
+		break;
+	}
+	iowrite32(val, addr);
+out_unlock:
+	mutex_unlock(&r->setup);
+	kfree(pages);
+	kvfree(slots);
+	return ret;
+}
+
+/**
+ * vfm_rings_reset - forget ring state after a function reset or on close
+ * @vd: device
+ * @geometry: also forget base/length/tail (FLR); a soft reset (the VF's
+ *	own reset bit) only disables the queues, as the hardware does
+ */
+void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
+{
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		struct page **pages;
+		void *slots;
+
+		mutex_lock(&r->setup);
+		spin_lock(&r->lock);
+		vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		r->cfg.enabled = false;
+		if (geometry) {
+			u8 dir = r->cfg.dir;
+
+			vfm_ring_wb_put_locked(vd, r);
+			memset(&r->cfg, 0, sizeof(r->cfg));
+			r->cfg.dir = dir;
+			r->base_lo = 0;
+			r->base_hi = 0;
+			r->wb_lo = 0;
+			r->wb_hi = 0;
+			r->tail = 0;
+		}
+		spin_unlock(&r->lock);
+		mutex_unlock(&r->setup);
+		kfree(pages);
+		kvfree(slots);
+	}
+}
+
+static bool vfm_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/**
+ * vfm_rings_unmap - the VMM unmapped [@iova, @iova + @length)
+ * @vd: device
+ * @iova: start
+ * @length: bytes
+ *
+ * Called with pc->lock held: only r->lock may be taken here.  A ring whose
+ * memory is in the range lets go of everything and maps again on its next
+ * use; otherwise only the slots with buffers in the range let go.
+ */
+void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length)
+{
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		struct page **pages = NULL;
+		void *slots = NULL;
+		u32 s, k;
+
+		spin_lock(&r->lock);
+		if (r->wb_pfn && vfm_overlap(r->wb_pfn << PAGE_SHIFT, PAGE_SIZE,
+					     iova, length))
+			vfm_ring_wb_put_locked(vd, r);
+		if (r->mapped && vfm_overlap(r->cfg.base, r->cfg.len, iova, length)) {
+			vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		} else if (r->mapped) {
+			for (s = 0; s < r->nslots; s++) {
+				for (k = 0; k < VFM_MAX_TARGETS; k++) {
+					struct vfm_run *run = &r->slots[s][k];
+
+					if (run->npages &&
+					    vfm_overlap(run->pfn << PAGE_SHIFT,
+							(u64)run->npages << PAGE_SHIFT,
+							iova, length))
+						vfm_run_put(vd, run);
+				}
+			}
+		}
+		spin_unlock(&r->lock);
+		kfree(pages);
+		kvfree(slots);
+	}
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vf_mdev: the interface between the device-independent core and a VF
+ * family module (igbvf_mdev, ixgbevf_mdev, i40e_mdev).
+ *
+ * A family describes its VF in register *classes*: it never sees VFIO, and
+ * the core never sees a register offset.  For every access the guest makes
+ * to a trapped BAR0 page the core asks the family what the offset means
+ * (a ring base, a tail doorbell, a mailbox word, ...) and applies the
+ * generic mediation for that class.  Descriptor layout and mailbox message
+ * meaning are decoded by family callbacks that are pure functions over
+ * copies, so KUnit can test them without hardware.
+ */
+#ifndef _VF_MDEV_H_
+#define _VF_MDEV_H_
+
+#include <linux/types.h>
+
+struct pci_dev;
+struct module;
+
+#define VFM_MAX_RINGS		16
+#define VFM_MAX_TARGETS		2	/* DMA addresses one descriptor may carry */
+#define VFM_MBX_MAX_WORDS	16
+#define VFM_MAX_DESC_SIZE	32
+
+/* What a register offset inside a trapped page means. */
+enum vfm_reg_class {
+	VFM_REG_PASS = 0,	/* no mediation: forwarded to the device */
+	VFM_REG_DENY,		/* reads as zero, writes dropped */
+	VFM_REG_RING_BASE_LO,	/* ring base address bits 31:0 */
+	VFM_REG_RING_BASE_HI,	/* ring base address bits 63:32 */
+	VFM_REG_RING_LEN,	/* ring length in bytes */
+	VFM_REG_RING_HEAD,	/* hardware head */
+	VFM_REG_RING_TAIL,	/* doorbell: descriptors up to here are posted */
+	VFM_REG_RING_CTRL,	/* holds the queue enable */
+	VFM_REG_RING_MODE,	/* buffer layout (sizes, header split) */
+	VFM_REG_RING_WB_LO,	/* head write-back address 31:0, bit 0 enables */
+	VFM_REG_RING_WB_HI,	/* head write-back address 63:32 */
+	VFM_REG_MBX_CTRL,	/* mailbox control, has read-to-clear bits */
+	VFM_REG_MBX_MEM,	/* mailbox buffer word */
+	VFM_REG_DEV_CTRL,	/* device control: may request a function reset */
+};
+
+/**
+ * struct vfm_reg - classification of one register offset
+ * @cls: enum vfm_reg_class
+ * @ring: ring index for VFM_REG_RING_*
+ * @word: word index for VFM_REG_MBX_MEM
+ */
+struct vfm_reg {
+	u8 cls;
+	u8 ring;
+	u16 word;
+};
+
+enum vfm_ring_dir {
+	VFM_RING_RX,
+	VFM_RING_TX,
+};
+
+/**
+ * struct vfm_ring_cfg - the guest-programmed state of one ring
+ * @base: ring base IOVA
+ * @len: ring length in bytes
+ * @count: descriptors in the ring (len / desc_size)
+ * @wb_addr: head write-back IOVA (valid when @wb_en)
+ * @wb_en: head write-back enabled
+ * @enabled: queue enable as last written
+ * @dir: enum vfm_ring_dir
+ * @hdr_split: RX descriptors carry a header buffer address (family-set)
+ * @buf_len: RX packet buffer length in bytes (family-set)
+ * @hdr_len: RX header buffer length in bytes (family-set)
+ * @mode: raw value of the last VFM_REG_RING_MODE write
+ */
+struct vfm_ring_cfg {
+	u64 base;
+	u32 len;
+	u32 count;
+	u64 wb_addr;
+	bool wb_en;
+	bool enabled;
+	u8 dir;
+	bool hdr_split;
+	u32 buf_len;
+	u32 hdr_len;
+	u32 mode;
+};
+
+/**
+ * struct vfm_dma_target - a guest buffer a descriptor hands to the device
+ * @iova: start IOVA
+ * @len: length in bytes (> 0)
+ * @write: the device writes it (it must be logged dirty)
+ */
+struct vfm_dma_target {
+	u64 iova;
+	u32 len;
+	bool write;
+};
+
+/* What a guest->PF mailbox message means for the configuration log. */
+enum vfm_mbx_op {
+	VFM_MBX_IGNORE,		/* a query: nothing to record */
+	VFM_MBX_RECORD,		/* record under @key, replacing the same key */
+	VFM_MBX_FORGET,		/* delete the record under @key */
+	VFM_MBX_FORGET_CLASS,	/* delete every record whose key & mask == key */
+	VFM_MBX_RESET,		/* the VF reset itself: the log restarts */
+};
+
+/**
+ * struct vfm_mbx_action - the family's reading of a guest mailbox message
+ * @op: enum vfm_mbx_op, applied once the PF acknowledges the message
+ * @key: record key (family-defined, e.g. message id and VLAN id)
+ * @mask: key mask for VFM_MBX_FORGET_CLASS
+ * @id: message id used to match the PF's reply
+ * @record: for FORGET_CLASS: also record the message itself under @key
+ */
+struct vfm_mbx_action {
+	u8 op;
+	bool record;
+	u32 key;
+	u32 mask;
+	u32 id;
+};
+
+/**
+ * struct vfm_family - what a family module tells the core about its VF
+ * @name: mdev type sysfs name (the type id becomes "<driver>-<name>")
+ * @pretty_name: mdev type "name" attribute
+ * @description: mdev type "description" attribute
+ * @owner: the family module, pinned while a user has the device open
+ * @trap_pages: bitmap of trapped 4 KiB pages of BAR0 (bit n = page n)
+ * @nr_rings: rings in the register map
+ * @ring_dir: direction of each ring
+ * @desc_size: descriptor size per direction, bytes
+ * @max_ring_len: largest ring, bytes
+ * @mbx_words: mailbox buffer size in 32-bit words
+ * @mbx_r2c: read-to-clear bits of the mailbox control register
+ * @mbx_req: the bit the VF sets in the mailbox control to send a message
+ * @classify: meaning of a BAR0 offset inside a trapped page
+ * @ring_mode: derive buffer layout fields of @cfg from a mode write
+ * @ring_enable: whether a VFM_REG_RING_CTRL value enables the queue
+ * @decode: DMA targets of the descriptor @desc (a stable copy); returns
+ *	their number (0..VFM_MAX_TARGETS) or a negative errno for a
+ *	descriptor the device would reject
+ * @dev_reset: whether a VFM_REG_DEV_CTRL value resets the function
+ * @mbx_parse: classify a guest->PF message for the configuration log
+ * @mbx_reply: PF reply word 0 for message @id: 1 = ack, 0 = nack,
+ *	-1 = not a reply to @id
+ */
+struct vfm_family {
+	const char *name;
+	const char *pretty_name;
+	const char *description;
+	struct module *owner;
+	u32 trap_pages;
+	u8 nr_rings;
+	u8 ring_dir[VFM_MAX_RINGS];
+	u8 desc_size[2];
+	u32 max_ring_len;
+	u8 mbx_words;
+	u32 mbx_r2c;
+	u32 mbx_req;
+
+	struct vfm_reg (*classify)(u32 offset);
+	void (*ring_mode)(struct vfm_ring_cfg *cfg, u32 val);
+	bool (*ring_enable)(u32 val);
+	int (*decode)(const struct vfm_ring_cfg *cfg, const void *desc,
+		      struct vfm_dma_target *t);
+	bool (*dev_reset)(u32 val);
+	void (*mbx_parse)(const u32 *msg, unsigned int words,
+			  struct vfm_mbx_action *act);
+	int (*mbx_reply)(u32 word0, u32 id);
+};
+
+/* Called from a family's pci_driver probe/remove. */
+int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family);
+void vfm_unregister_vf(struct pci_dev *pdev);
+
+#endif /* _VF_MDEV_H_ */

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vf_mdev: the VFIO device a VMM opens.
+ *
+ * Regions follow vfio-pci's layout, so an unmodified VMM drives the mdev
+ * as it would drive a passed-through VF: BAR0 is mmappable except for the
+ * pages the family traps (announced with a sparse-mmap capability), the
+ * MSI-X BAR is presented as vfio-pci presents it, config space is
+ * emulated.  The device is an emulated-IOMMU VFIO device: DMA is mapped
+ * by the core itself, into an IOMMU domain it owns while the device is
+ * open.
+ */
+#include <linux/debugfs.h>
+#include <linux/eventfd.h>
+#include <linux/iommu.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "vfm.h"
+
+static struct vfm_dev *to_vfm(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfm_dev, vdev);
+}
+
+/* Reset the function without the device lock (we own the VF). */
+static int vfm_flr(struct vfm_dev *vd)
+{
+	struct pci_dev *pdev = vd->par->pdev;
+	int ret;
+
+	if (!(pdev->devcap & PCI_EXP_DEVCAP_FLR))
+		return -ENOTTY;
+	pci_save_state(pdev);
+	ret = pcie_flr(pdev);
+	pci_restore_state(pdev);
+	if (ret)
+		dev_err(&pdev->dev, "function level reset failed: %pe\n",
+			ERR_PTR(ret));
+	return ret;
+}
+
+/* Forget everything the guest programmed; state_lock. */
+static void vfm_mediation_reset(struct vfm_dev *vd)
+{
+	vfm_rings_reset(vd, true);
+	vfm_mbx_reset(vd);
+}
+
+static int vfm_init_dev(struct vfio_device *vdev)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+	struct vfm_parent *par = container_of(mdev->type->parent,
+					      struct vfm_parent, parent);
+	const struct vfm_family *fam = par->family;
+	u16 mflags = 0;
+	u8 i;
+
+	vd->par = par;
+	mutex_init(&vd->state_lock);
+	spin_lock_init(&vd->mbx_lock);
+	mutex_init(&vd->pc.lock);
+	xa_init(&vd->pc.pins);
+	for (i = 0; i < fam->nr_rings; i++)
+		vfm_ring_init(vd, &vd->rings[i], fam->ring_dir[i]);
+	if (par->pdev->msix_cap)
+		pci_read_config_word(par->pdev,
+				     par->pdev->msix_cap + PCI_MSIX_FLAGS,
+				     &mflags);
+	vd->nvec = par->pdev->msix_cap ?
+		min_t(int, (mflags & PCI_MSIX_FLAGS_QSIZE) + 1, VFM_MAX_VECTORS) : 0;
+	vfm_config_init(vd);
+	return 0;
+}
+
+static void vfm_release_dev(struct vfio_device *vdev)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+
+	xa_destroy(&vd->pc.pins);
+	mutex_destroy(&vd->pc.lock);
+	mutex_destroy(&vd->state_lock);
+}
+
+static int vfm_open_device(struct vfio_device *vdev)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	struct pci_dev *pdev = vd->par->pdev;
+	struct iommu_group *group;
+	int ret;
+
+	if (!try_module_get(vd->par->family->owner))
+		return -ENODEV;
+
+	mutex_lock(&vd->state_lock);
+	ret = vfm_pcache_open(vd);
+	if (ret)
+		goto out_unlock;
+
+	group = iommu_group_get(&pdev->dev);
+	vd->msi_isolated = group && iommu_group_has_isolated_msi(group);
+	iommu_group_put(group);
+
+	/* Start from a quiet function and a clean guest view. */
+	vfm_flr(vd);
+	vfm_mediation_reset(vd);
+	vfm_config_init(vd);
+	pci_set_master(pdev);
+	memset(&vd->stats, 0, sizeof(vd->stats));
+	vd->open = true;
+	mutex_unlock(&vd->state_lock);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&vd->state_lock);
+	module_put(vd->par->family->owner);
+	return ret;
+}
+
+static void vfm_close_device(struct vfio_device *vdev)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	struct pci_dev *pdev = vd->par->pdev;
+
+	mutex_lock(&vd->state_lock);
+	vfm_irqs_disable(vd);
+	if (vd->req_trigger) {
+		eventfd_ctx_put(vd->req_trigger);
+		vd->req_trigger = NULL;
+	}
+	/* Stop DMA before a single page goes back to the VMM. */
+	pci_clear_master(pdev);
+	vfm_flr(vd);
+	vfm_mediation_reset(vd);
+	vfm_pcache_close(vd);
+	vd->open = false;
+	mutex_unlock(&vd->state_lock);
+	module_put(vd->par->family->owner);
+}
+
+static int vfm_ioctl_get_info(struct vfm_dev *vd, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* Sparse areas of BAR0: maximal runs of pages the family does not trap. */
+static int vfm_add_sparse_cap(struct vfm_dev *vd, struct vfio_info_cap *caps,
+			      u64 len)
+{
+	u32 trap = vd->par->family->trap_pages;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	u32 npages = len >> VFM_PAGE_SHIFT, p, start, n = 0;
+	size_t size;
+	int ret;
+
+	size = struct_size(sparse, areas, npages / 2 + 1);
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	for (p = 0; p < npages; ) {
+		if (p < 32 && (trap & BIT(p))) {
+			p++;
+			continue;
+		}
+		start = p;
+		while (p < npages && !(p < 32 && (trap & BIT(p))))
+			p++;
+		sparse->areas[n].offset = (u64)start << VFM_PAGE_SHIFT;
+		sparse->areas[n].size = (u64)(p - start) << VFM_PAGE_SHIFT;
+		n++;
+	}
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = n;
+	ret = vfio_info_add_capability(caps, &sparse->header,
+				       struct_size(sparse, areas, n));
+	kfree(sparse);
+	return ret;
+}
+
+static int vfm_ioctl_region_info(struct vfm_dev *vd, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct pci_dev *pdev = vd->par->pdev;
+	struct vfio_region_info info;
+	int ret = 0;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	info.offset = VFM_INDEX_TO_OFFSET(info.index);
+	info.size = 0;
+	info.flags = 0;
+	info.cap_offset = 0;
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.size = VFM_CFG_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		if (!vd->par->bars[info.index])
+			break;
+		info.size = pci_resource_len(pdev, info.index);
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		if (info.index == VFIO_PCI_BAR0_REGION_INDEX) {
+			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+			ret = vfm_add_sparse_cap(vd, &caps, info.size);
+		} else if (info.index == vd->par->msix_bar) {
+			struct vfio_info_cap_header hdr = {
+				.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+				.version = 1,
+			};
+
+			if (vd->msi_isolated) {
+				info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+				ret = vfio_info_add_capability(&caps, &hdr,
+							       sizeof(hdr));
+			}
+		} else {
+			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		}
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+	case VFIO_PCI_VGA_REGION_INDEX:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ret)
+		goto out_free;
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user((void __user *)arg + sizeof(info),
+					 caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto out_free;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	if (copy_to_user((void __user *)arg, &info, minsz))
+		ret = -EFAULT;
+out_free:
+	kfree(caps.buf);
+	return ret;
+}
+
+static int vfm_ioctl_reset(struct vfm_dev *vd)
+{
+	int ret;
+
+	mutex_lock(&vd->state_lock);
+	ret = vfm_flr(vd);
+	vfm_mediation_reset(vd);
+	pci_set_master(vd->par->pdev);
+	mutex_unlock(&vd->state_lock);
+	return ret;
+}
+
+static long vfm_ioctl(struct vfio_device *vdev, unsigned int cmd,
+		      unsigned long arg)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return vfm_ioctl_get_info(vd, arg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfm_ioctl_region_info(vd, arg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return vfm_irq_info(vd, arg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vfm_set_irqs(vd, arg);
+	case VFIO_DEVICE_RESET:
+		return vfm_ioctl_reset(vd);
+	}
+	return -ENOTTY;
+}
+
+static ssize_t vfm_rw(struct vfm_dev *vd, char __user *buf, size_t count,
+		      loff_t *ppos, bool write)
+{
+	unsigned int index = VFM_OFFSET_TO_INDEX(*ppos);
+	loff_t pos = *ppos & VFM_OFFSET_MASK;
+	ssize_t ret;
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		ret = vfm_config_rw(vd, buf, count, pos, write);
+	else if (index <= VFIO_PCI_BAR5_REGION_INDEX)
+		ret = vfm_bar_rw(vd, index, buf, count, pos, write);
+	else
+		ret = -EINVAL;
+	if (ret == -EINVAL)
+		vfm_err_rl(vd, "bad region %s: index %u offset %#llx size %zu\n",
+			   write ? "write" : "read", index, pos, count);
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static ssize_t vfm_read(struct vfio_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos)
+{
+	return vfm_rw(to_vfm(vdev), buf, count, ppos, false);
+}
+
+static ssize_t vfm_write(struct vfio_device *vdev, const char __user *buf,
+			 size_t count, loff_t *ppos)
+{
+	return vfm_rw(to_vfm(vdev), (char __user *)buf, count, ppos, true);
+}
+
+static int vfm_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	struct pci_dev *pdev = vd->par->pdev;
+	u64 pgoff = vma->vm_pgoff;
+	unsigned int index = pgoff >> (VFM_OFFSET_SHIFT - PAGE_SHIFT);
+	u64 off = (pgoff << PAGE_SHIFT) & VFM_OFFSET_MASK;
+	u64 size = vma->vm_end - vma->vm_start, len, p;
+
+	if (index > VFIO_PCI_BAR5_REGION_INDEX || !vd->par->bars[index] ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	len = pci_resource_len(pdev, index);
+	if (off >= len || size > len - off)
+		return -EINVAL;
+	if (index == vd->par->msix_bar && !vd->msi_isolated)
+		return -EPERM;
+	if (index == VFIO_PCI_BAR0_REGION_INDEX) {
+		for (p = off >> VFM_PAGE_SHIFT;
+		     p < (off + size) >> VFM_PAGE_SHIFT; p++) {
+			if (p < 32 && (vd->par->family->trap_pages & BIT(p))) {
+				vfm_err_rl(vd, "mmap of trapped BAR0 page %#llx refused\n",
+					   p << VFM_PAGE_SHIFT);
+				return -EPERM;
+			}
+		}
+	}
+
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  (pci_resource_start(pdev, index) + off) >> PAGE_SHIFT,
+				  size, vma->vm_page_prot);
+}
+
+static void vfm_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+
+	mutex_lock(&vd->state_lock);
+	if (vd->req_trigger) {
+		if (!(count % 10))
+			dev_notice_ratelimited(&vd->par->pdev->dev,
+					       "asking the user to release the device (%u)\n",
+					       count);
+		eventfd_signal(vd->req_trigger);
+	} else if (!count) {
+		dev_warn(&vd->par->pdev->dev,
+			 "no request channel: blocked until the user closes the device\n");
+	}
+	mutex_unlock(&vd->state_lock);
+}
+
+static void vfm_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+{
+	vfm_pcache_unmap(to_vfm(vdev), iova, length);
+}
+
+const struct vfio_device_ops vfm_vfio_ops = {
+	.name = "vf-mdev",
+	.init = vfm_init_dev,
+	.release = vfm_release_dev,
+	.open_device = vfm_open_device,
+	.close_device = vfm_close_device,
+	.read = vfm_read,
+	.write = vfm_write,
+	.ioctl = vfm_ioctl,
+	.mmap = vfm_mmap,
+	.request = vfm_request,
+	.dma_unmap = vfm_dma_unmap,
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+};
+
+static int vfm_state_show(struct seq_file *s, void *unused)
+{
+	struct vfm_dev *vd = s->private;
+	const struct vfm_family *fam = vd->par->family;
+	struct vfm_stats st = vd->stats;
+	unsigned int i, w;
+
+	seq_printf(s, "open: %d\n", vd->open);
+	seq_printf(s, "doorbells: %llu\ndescriptors: %llu\nerrors: %llu\n",
+		   st.doorbells, st.descs, st.errors);
+	seq_printf(s, "pin_cache: pages %lu max %lu hits %llu misses %llu evictions %llu unmaps %llu\n",
+		   READ_ONCE(vd->pc.count), vd->pc.max, st.pc_hits,
+		   st.pc_misses, st.pc_evictions, st.pc_unmaps);
+	for (i = 0; i < fam->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		seq_printf(s, "ring %u: %s base %#llx len %u count %u enabled %d mapped %d tail %u wb %d split %d buf %u hdr %u\n",
+			   i, r->cfg.dir == VFM_RING_RX ? "rx" : "tx",
+			   r->cfg.base, r->cfg.len, r->cfg.count,
+			   r->cfg.enabled, r->mapped, r->tail, r->cfg.wb_en,
+			   r->cfg.hdr_split, r->cfg.buf_len, r->cfg.hdr_len);
+		spin_unlock(&r->lock);
+	}
+	if (vd->open)
+		seq_printf(s, "mailbox: ctrl %#x\n",
+			   vfm_mbx_read_ctrl(vd, vd->par->mbx_ctrl_off));
+	spin_lock(&vd->mbx_lock);
+	seq_printf(s, "config_log: %u\n", vd->mbx.nlog);
+	for (i = 0; i < vd->mbx.nlog; i++) {
+		seq_printf(s, "  key %#010x:", vd->mbx.log[i].key);
+		for (w = 0; w < vd->mbx.log[i].words && w < 4; w++)
+			seq_printf(s, " %08x", vd->mbx.log[i].msg[w]);
+		seq_puts(s, "\n");
+	}
+	spin_unlock(&vd->mbx_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfm_state);
+
+void vfm_debugfs_init(struct vfm_dev *vd, struct dentry *root)
+{
+	vd->debugfs = debugfs_create_dir(dev_name(vd->vdev.dev), root);
+	debugfs_create_file("state", 0400, vd->debugfs, vd, &vfm_state_fops);
+}
