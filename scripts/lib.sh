@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the vfmdev scripts. Sourced, not run.
+
+VFMDEV_CACHE=${VFMDEV_CACHE:-/var/cache/vfmdev}
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+qemu_version() {
+	/usr/bin/qemu-system-x86_64 --version 2>/dev/null | head -n 1 || echo "no QEMU"
+}
+
+# Load kernel.env written by deps.sh (KVER, KREL, KPKGVER, KSRC_TARBALL).
+load_kernel_env() {
+	[ -f "$VFMDEV_CACHE/kernel.env" ] || die "run 'make deps' first"
+	. "$VFMDEV_CACHE/kernel.env"
+}
+
+# Repository root (the directory above scripts/).
+VFMDEV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Python for the host-side helpers: Debian's, when present.
+vfmdev_python() {
+	if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else echo python3; fi
+}
+
+# Seconds since the epoch with a fraction, and a difference of two of them.
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Kernels for the rig
+# -------------------
+# A kernel is described by an env file (shell syntax, sourced) with
+#   KIMAGE    bzImage to boot
+#   KMODROOT  directory that holds lib/modules/$KREL ("/" for an installed kernel)
+#   KREL      its release string (uname -r)
+#   KDIR      kbuild tree that external modules are built against (M=)
+# and optionally
+#   KAPPEND   extra kernel command-line words
+#   KSLOW     integer factor applied to the rig's timeouts (default 1)
+# A kernel is named on the command line (RIG_KERNELS="stock debug") either by
+# a path to such a file or by a name NAME, meaning $VFMDEV_CACHE/kernels/NAME.env.
+# If that file is missing and scripts/NAME-kernel.sh exists, that script is run
+# first and must write it. "stock" is written here from kernel.env.
+kernel_env_file() {
+	local name=$1
+	case "$name" in
+	*/*) echo "$name"; return 0 ;;
+	esac
+	local f="$VFMDEV_CACHE/kernels/$name.env"
+	if [ "$name" = stock ]; then
+		load_kernel_env
+		mkdir -p "$VFMDEV_CACHE/kernels"
+		local tmp="$f.tmp.$$"
+		cat > "$tmp" <<EOT
+# Written by vfmdev scripts/lib.sh from kernel.env: Debian's $KREL.
+KIMAGE='/boot/vmlinuz-$KREL'
+KMODROOT='/'
+KREL='$KREL'
+KDIR='/usr/src/linux-headers-$KREL'
+EOT
+		if cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
+	elif [ ! -f "$f" ] && [ -x "$VFMDEV_TOP/scripts/$name-kernel.sh" ]; then
+		log "kernel '$name': $f missing, running scripts/$name-kernel.sh"
+		"$VFMDEV_TOP/scripts/$name-kernel.sh" >&2 ||
+			die "scripts/$name-kernel.sh failed"
+	fi
+	[ -f "$f" ] || die "kernel '$name': no env file $f"
+	echo "$f"
+}
+
+# load_kernel NAME: sets KNAME and the variables above, and checks them.
+load_kernel() {
+	local f
+	f=$(kernel_env_file "$1") || exit 1
+	KIMAGE= KMODROOT= KREL= KDIR= KAPPEND= KSLOW=1
+	. "$f"
+	KNAME=$(basename "$f" .env)
+	[ -n "$KREL" ] || die "$f: KREL not set"
+	[ -f "$KIMAGE" ] || die "$f: KIMAGE '$KIMAGE' is not a file"
+	[ -d "$KMODROOT/lib/modules/$KREL" ] || die "$f: no $KMODROOT/lib/modules/$KREL"
+	[ -d "$KDIR" ] || die "$f: KDIR '$KDIR' is not a directory"
+	KSLOW=${KSLOW:-1}
+}
