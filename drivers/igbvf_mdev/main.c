@@ -20,7 +20,7 @@
 static const struct vfm_family igbvf_family = {
 	.name = "vf",
 	.pretty_name = "igbvf (82576/I350 VF), mediated",
-	.description = "Intel 82576/I350 VF; rings and mailbox mediated, 2 queue pairs, 3 MSI-X vectors",
+	.description = "Intel 82576/I350 VF: rings and mailbox mediated, 2 queue pairs",
 	.owner = THIS_MODULE,
 	.trap_pages = BIT(0) | BIT(2) | BIT(3),
 	.nr_rings = 2 * IGBVF_QUEUES,

@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "vfm.h"
 
@@ -26,10 +27,130 @@ module_param(pin_cache_pages, ulong, 0444);
 MODULE_PARM_DESC(pin_cache_pages,
 		 "Guest pages each device keeps pinned and mapped at most (default 32768 = 128 MiB)");
 
-int vfm_pcache_open(struct vfm_dev *vd)
+#define VFM_RELEASE_BATCH 32
+
+/**
+ * vfm_pcache_init - start an empty cache
+ * @pc: the cache (lock and xarray already initialised)
+ * @ops: pin/map backend
+ * @max: pages at most
+ * @aperture_end: last mappable IOVA
+ */
+void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
+		     unsigned long max, u64 aperture_end)
+{
+	pc->ops = ops;
+	pc->max = max;
+	pc->aperture_end = aperture_end;
+	pc->count = 0;
+	pc->sweep = 0;
+	pc->active = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_init);
+
+/*
+ * Remove dead entries (refs == -1, already erased from the xarray): unmap
+ * them with one IOTLB flush, then unpin.  The unmap completes before the
+ * pages go back to the VMM.
+ */
+static void vfm_pins_release(struct vfm_dev *vd, struct vfm_pin **v, int n)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	u64 iova[VFM_RELEASE_BATCH];
+	int i;
+
+	for (i = 0; i < n; i++)
+		iova[i] = (u64)v[i]->iova_pfn << PAGE_SHIFT;
+	pc->ops->unmap(vd, iova, n);
+	for (i = 0; i < n; i++) {
+		pc->ops->unpin(vd, iova[i]);
+		kfree_rcu(v[i], rcu);
+	}
+	pc->count -= n;
+}
+
+/**
+ * vfm_pcache_flush - unmap and unpin every page; the cache stops pinning
+ * @vd: device
+ *
+ * The rings must have let go of everything first.
+ */
+void vfm_pcache_flush(struct vfm_dev *vd)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *batch[VFM_RELEASE_BATCH];
+	struct vfm_pin *p;
+	unsigned long idx;
+	int n = 0;
+
+	mutex_lock(&pc->lock);
+	pc->active = false;
+	xa_for_each(&pc->pins, idx, p) {
+		atomic_set(&p->refs, -1);
+		xa_erase(&pc->pins, idx);
+		batch[n++] = p;
+		if (n == VFM_RELEASE_BATCH) {
+			vfm_pins_release(vd, batch, n);
+			n = 0;
+		}
+	}
+	if (n)
+		vfm_pins_release(vd, batch, n);
+	mutex_unlock(&pc->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_flush);
+
+static int vfm_vfio_pin(struct vfm_dev *vd, u64 iova, struct page **page)
+{
+	int ret = vfio_pin_pages(&vd->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
+				 page);
+
+	if (ret == 1)
+		return 0;
+	/* Not mapped by the VMM (EINVAL), or mapped read-only (EPERM). */
+	return ret == -ENOMEM ? ret : -EFAULT;
+}
+
+static void vfm_vfio_unpin(struct vfm_dev *vd, u64 iova)
+{
+	vfio_unpin_pages(&vd->vdev, iova, 1);
+}
+
+static int vfm_iommu_map(struct vfm_dev *vd, u64 iova, struct page *page)
+{
+	return iommu_map(vd->pc.domain, iova, page_to_phys(page), PAGE_SIZE,
+			 IOMMU_READ | IOMMU_WRITE, GFP_KERNEL_ACCOUNT);
+}
+
+static void vfm_iommu_unmap(struct vfm_dev *vd, const u64 *iova, int n)
+{
+	struct iommu_iotlb_gather gather;
+	int i;
+
+	iommu_iotlb_gather_init(&gather);
+	for (i = 0; i < n; i++)
+		iommu_unmap_fast(vd->pc.domain, iova[i], PAGE_SIZE, &gather);
+	iommu_iotlb_sync(vd->pc.domain, &gather);
+}
+
+static const struct vfm_dma_ops vfm_vfio_dma_ops = {
+	.pin = vfm_vfio_pin,
+	.unpin = vfm_vfio_unpin,
+	.map = vfm_iommu_map,
+	.unmap = vfm_iommu_unmap,
+};
+
+/**
+ * vfm_domain_open - own the VF's DMA and start an empty cache
+ * @vd: device
+ *
+ * Claims the VF's group (it moves to a blocking domain) and attaches a
+ * paging domain of the core's own.  Until a page is mapped into it the
+ * device reaches nothing.
+ */
+int vfm_domain_open(struct vfm_dev *vd)
 {
 	struct device *dev = &vd->par->pdev->dev;
-	struct vfm_pcache *pc = &vd->pc;
 	struct iommu_domain *domain;
 	int ret;
 
@@ -53,11 +174,9 @@ int vfm_pcache_open(struct vfm_dev *vd)
 		goto out_free_domain;
 	}
 
-	pc->domain = domain;
-	pc->aperture_end = domain->geometry.aperture_end;
-	pc->count = 0;
-	pc->sweep = 0;
-	pc->max = max(pin_cache_pages, 64UL);
+	vd->pc.domain = domain;
+	vfm_pcache_init(&vd->pc, &vfm_vfio_dma_ops,
+			max(pin_cache_pages, 64UL), domain->geometry.aperture_end);
 	return 0;
 
 out_free_domain:
@@ -67,64 +186,17 @@ out_release_owner:
 	return ret;
 }
 
-static void vfm_pin_free(struct vfm_dev *vd, struct vfm_pin *p)
-{
-	vfio_unpin_pages(&vd->vdev, p->iova_pfn << PAGE_SHIFT, 1);
-	kfree_rcu(p, rcu);
-}
-
-/*
- * Remove the given dead entries (refs == -1, already erased from the
- * xarray): unmap them with one IOTLB flush, then unpin.  The unmap must
- * complete before the pages go back to the VMM.
- */
-static void vfm_pins_release(struct vfm_dev *vd, struct vfm_pin **v, int n)
-{
-	struct vfm_pcache *pc = &vd->pc;
-	struct iommu_iotlb_gather gather;
-	int i;
-
-	iommu_iotlb_gather_init(&gather);
-	for (i = 0; i < n; i++)
-		iommu_unmap_fast(pc->domain, v[i]->iova_pfn << PAGE_SHIFT,
-				 PAGE_SIZE, &gather);
-	iommu_iotlb_sync(pc->domain, &gather);
-	for (i = 0; i < n; i++)
-		vfm_pin_free(vd, v[i]);
-	pc->count -= n;
-}
-
-#define VFM_RELEASE_BATCH 32
-
-void vfm_pcache_close(struct vfm_dev *vd)
+/* Unmap everything and give the VF's DMA back. */
+void vfm_domain_close(struct vfm_dev *vd)
 {
 	struct device *dev = &vd->par->pdev->dev;
-	struct vfm_pcache *pc = &vd->pc;
-	struct vfm_pin *batch[VFM_RELEASE_BATCH];
-	struct vfm_pin *p;
-	unsigned long idx;
-	int n = 0;
 
-	if (!pc->domain)
+	if (!vd->pc.domain)
 		return;
-
-	mutex_lock(&pc->lock);
-	xa_for_each(&pc->pins, idx, p) {
-		atomic_set(&p->refs, -1);
-		xa_erase(&pc->pins, idx);
-		batch[n++] = p;
-		if (n == VFM_RELEASE_BATCH) {
-			vfm_pins_release(vd, batch, n);
-			n = 0;
-		}
-	}
-	if (n)
-		vfm_pins_release(vd, batch, n);
-	mutex_unlock(&pc->lock);
-
-	iommu_detach_device(pc->domain, dev);
-	iommu_domain_free(pc->domain);
-	pc->domain = NULL;
+	vfm_pcache_flush(vd);
+	iommu_detach_device(vd->pc.domain, dev);
+	iommu_domain_free(vd->pc.domain);
+	vd->pc.domain = NULL;
 	iommu_device_release_dma_owner(dev);
 }
 
@@ -152,6 +224,7 @@ struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn)
 	}
 	return p;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_get);
 
 /* Drop a reference taken by vfm_pcache_get(); lockless. */
 void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
@@ -164,6 +237,7 @@ void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
 		atomic_add_unless(&p->refs, -1, -1);
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_put_pfn);
 
 /*
  * Evict up to @want entries nobody holds; under pc->lock.  Clock sweep:
@@ -235,12 +309,12 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 		return -EFAULT;
 
 	mutex_lock(&pc->lock);
-	if (!pc->domain) {
+	if (!pc->active) {
 		ret = -ENODEV;
 		goto out_unlock;
 	}
 	for (i = 0; i < n; i++) {
-		unsigned long iova = (pfn + i) << PAGE_SHIFT;
+		u64 iova = (u64)(pfn + i) << PAGE_SHIFT;
 		struct vfm_pin *p, *old;
 		struct page *page;
 
@@ -262,19 +336,14 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 			ret = -ENOMEM;
 			break;
 		}
-		ret = vfio_pin_pages(&vd->vdev, iova, 1,
-				     IOMMU_READ | IOMMU_WRITE, &page);
-		if (ret != 1) {
+		ret = pc->ops->pin(vd, iova, &page);
+		if (ret) {
 			kfree(p);
-			ret = ret < 0 ? ret : -EFAULT;
-			if (ret == -EINVAL || ret == -EPERM)
-				ret = -EFAULT;
 			break;
 		}
-		ret = iommu_map(pc->domain, iova, page_to_phys(page), PAGE_SIZE,
-				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL_ACCOUNT);
+		ret = pc->ops->map(vd, iova, page);
 		if (ret) {
-			vfio_unpin_pages(&vd->vdev, iova, 1);
+			pc->ops->unpin(vd, iova);
 			kfree(p);
 			break;
 		}
@@ -285,8 +354,8 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 		old = xa_store(&pc->pins, pfn + i, p, GFP_KERNEL_ACCOUNT);
 		if (xa_is_err(old)) {
 			ret = xa_err(old);
-			iommu_unmap(pc->domain, iova, PAGE_SIZE);
-			vfio_unpin_pages(&vd->vdev, iova, 1);
+			pc->ops->unmap(vd, &iova, 1);
+			pc->ops->unpin(vd, iova);
 			kfree(p);
 			break;
 		}
@@ -297,6 +366,7 @@ out_unlock:
 	mutex_unlock(&pc->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_fill);
 
 /**
  * vfm_pcache_unmap - the VMM unmaps [@iova, @iova + @length)
@@ -322,7 +392,7 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 		return;
 
 	mutex_lock(&pc->lock);
-	if (!pc->domain)
+	if (!pc->active)
 		goto out_unlock;
 
 	/* No new references from here on: lookups see the entries dead. */
@@ -346,3 +416,4 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 out_unlock:
 	mutex_unlock(&pc->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_unmap);

@@ -22,11 +22,6 @@ SYMBOL_CRC(vfm_unregister_vf, 0xfa3ff85e, "_gpl");
 
 static const struct modversion_info ____versions[]
 __used __section("__versions") = {
-	{ 0x69acdf38, "memcpy" },
-	{ 0xf3075f3e, "remap_pfn_range" },
-	{ 0x37a0cba, "kfree" },
-	{ 0xfcec0987, "enable_irq" },
-	{ 0xb5a029d1, "seq_lseek" },
 	{ 0x6a86bc1, "iowrite16" },
 	{ 0x58f492e8, "pci_irq_vector" },
 	{ 0x89485687, "iommu_group_put" },
@@ -55,7 +50,6 @@ __used __section("__versions") = {
 	{ 0xce807a25, "up_write" },
 	{ 0x92d5838e, "request_threaded_irq" },
 	{ 0x2469810f, "__rcu_read_unlock" },
-	{ 0x36c31d5e, "iommu_unmap" },
 	{ 0xa85a3e6d, "xa_load" },
 	{ 0xe538acda, "mdev_unregister_driver" },
 	{ 0x53c53fd0, "vfio_unpin_pages" },
@@ -88,6 +82,7 @@ __used __section("__versions") = {
 	{ 0x2dd2a7c5, "pci_release_regions" },
 	{ 0xd9491c14, "xa_destroy" },
 	{ 0x8fa25c24, "xa_find" },
+	{ 0x66cca4f9, "__x86_indirect_thunk_rcx" },
 	{ 0xbec2158c, "__kmalloc_cache_noprof" },
 	{ 0x56470118, "__warn_printk" },
 	{ 0x8494a4b6, "seq_printf" },
@@ -139,6 +134,11 @@ __used __section("__versions") = {
 	{ 0xedd85d83, "iommu_group_get" },
 	{ 0x842c8e9d, "ioread16" },
 	{ 0x74c3e37b, "pci_request_regions" },
+	{ 0x69acdf38, "memcpy" },
+	{ 0xf3075f3e, "remap_pfn_range" },
+	{ 0x37a0cba, "kfree" },
+	{ 0xfcec0987, "enable_irq" },
+	{ 0xb5a029d1, "seq_lseek" },
 	{ 0x2f9b2b9a, "module_layout" },
 };
 

@@ -98,7 +98,7 @@ static int vfm_open_device(struct vfio_device *vdev)
 		return -ENODEV;
 
 	mutex_lock(&vd->state_lock);
-	ret = vfm_pcache_open(vd);
+	ret = vfm_domain_open(vd);
 	if (ret)
 		goto out_unlock;
 
@@ -137,7 +137,7 @@ static void vfm_close_device(struct vfio_device *vdev)
 	pci_clear_master(pdev);
 	vfm_flr(vd);
 	vfm_mediation_reset(vd);
-	vfm_pcache_close(vd);
+	vfm_domain_close(vd);
 	vd->open = false;
 	mutex_unlock(&vd->state_lock);
 	module_put(vd->par->family->owner);

@@ -16,7 +16,7 @@
 #define VFM_CFG_SIZE		256
 #define VFM_NUM_BARS		6
 #define VFM_PAGE_SHIFT		12
-#define VFM_PAGE_SIZE		(1U << VFM_PAGE_SHIFT)
+#define VFM_PAGE_SIZE		BIT(VFM_PAGE_SHIFT)
 
 /* Region offsets, as vfio-pci lays them out. */
 #define VFM_OFFSET_SHIFT	40
@@ -48,6 +48,23 @@ struct vfm_pin {
 };
 
 /**
+ * struct vfm_dma_ops - how the pin cache pins and maps one page
+ * @pin: pin the guest page at @iova (writable); 0 or a negative errno
+ * @unpin: unpin it
+ * @map: map @iova to @page in the device's domain
+ * @unmap: unmap @n pages, then make the device's IOTLB forget them
+ *
+ * The core uses VFIO and the IOMMU API; KUnit substitutes fake guest
+ * memory, so the real cache and doorbell code run without hardware.
+ */
+struct vfm_dma_ops {
+	int (*pin)(struct vfm_dev *vd, u64 iova, struct page **page);
+	void (*unpin)(struct vfm_dev *vd, u64 iova);
+	int (*map)(struct vfm_dev *vd, u64 iova, struct page *page);
+	void (*unmap)(struct vfm_dev *vd, const u64 *iova, int n);
+};
+
+/**
  * struct vfm_pcache - the pin cache: guest pages pinned and IOMMU-mapped
  * @lock: serialises pin, map, eviction and unmap (not taken on hits)
  * @pins: iova_pfn -> struct vfm_pin; read locklessly under RCU
@@ -56,6 +73,8 @@ struct vfm_pin {
  * @sweep: eviction cursor (iova_pfn), under @lock
  * @domain: the VF's paging domain, owned by the core while open
  * @aperture_end: last IOVA the domain can map
+ * @ops: pin/map backend
+ * @active: the cache may pin (the device is open)
  */
 struct vfm_pcache {
 	struct mutex lock;	/* protects pin/map/unmap and @count/@sweep */
@@ -65,6 +84,8 @@ struct vfm_pcache {
 	unsigned long sweep;
 	struct iommu_domain *domain;
 	u64 aperture_end;
+	const struct vfm_dma_ops *ops;
+	bool active;
 };
 
 /* A run of pages one descriptor target holds references on. */
@@ -226,8 +247,11 @@ ssize_t vfm_config_rw(struct vfm_dev *vd, char __user *buf, size_t count,
 		      loff_t pos, bool write);
 
 /* pcache.c */
-int vfm_pcache_open(struct vfm_dev *vd);
-void vfm_pcache_close(struct vfm_dev *vd);
+void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
+		     unsigned long max, u64 aperture_end);
+void vfm_pcache_flush(struct vfm_dev *vd);
+int vfm_domain_open(struct vfm_dev *vd);
+void vfm_domain_close(struct vfm_dev *vd);
 struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn);
 void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn);
 int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n);
