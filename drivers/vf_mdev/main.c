@@ -134,6 +134,7 @@ int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family)
 	if (!par)
 		return -ENOMEM;
 	par->pdev = pdev;
+	par->dev = &pdev->dev;
 	par->family = family;
 	par->msix_bar = -1;
 

@@ -140,8 +140,10 @@ u32 vfm_mbx_read_ctrl(struct vfm_dev *vd, u32 off)
 	spin_unlock(&vd->mbx_lock);
 	return val;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_mbx_read_ctrl);
 
-static u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off)
+VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
+				   u32 off)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	void __iomem *addr = vd->par->bar0 + off;
@@ -178,9 +180,10 @@ static u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off)
 		return ioread32(addr);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_trap_read);
 
-static int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off,
-			  u32 val)
+VISIBLE_IF_KUNIT int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg,
+				    u32 off, u32 val)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	void __iomem *addr = vd->par->bar0 + off;
@@ -223,6 +226,7 @@ static int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off,
 		return 0;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_trap_write);
 
 static bool vfm_page_trapped(struct vfm_dev *vd, u32 off)
 {

@@ -27,7 +27,7 @@
 
 #include "vfm.h"
 
-void vfm_ring_init(struct vfm_dev *vd, struct vfm_ring *r, u8 dir)
+void vfm_ring_init(struct vfm_ring *r, u8 dir)
 {
 	mutex_init(&r->setup);
 	spin_lock_init(&r->lock);
@@ -421,6 +421,7 @@ out_unlock:
 	kvfree(slots);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_ring_write);
 
 /**
  * vfm_rings_reset - forget ring state after a function reset or on close
@@ -459,6 +460,7 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 		kvfree(slots);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_reset);
 
 static bool vfm_overlap(u64 a, u64 alen, u64 b, u64 blen)
 {

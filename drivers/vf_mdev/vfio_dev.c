@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
+#include <kunit/visibility.h>
 
 #include "vfm.h"
 
@@ -51,14 +52,10 @@ static void vfm_mediation_reset(struct vfm_dev *vd)
 	vfm_mbx_reset(vd);
 }
 
-static int vfm_init_dev(struct vfio_device *vdev)
+/* Locks, rings and cache of a new instance (no hardware touched). */
+static void vfm_dev_setup(struct vfm_dev *vd, struct vfm_parent *par)
 {
-	struct vfm_dev *vd = to_vfm(vdev);
-	struct mdev_device *mdev = to_mdev_device(vdev->dev);
-	struct vfm_parent *par = container_of(mdev->type->parent,
-					      struct vfm_parent, parent);
 	const struct vfm_family *fam = par->family;
-	u16 mflags = 0;
 	u8 i;
 
 	vd->par = par;
@@ -67,7 +64,18 @@ static int vfm_init_dev(struct vfio_device *vdev)
 	mutex_init(&vd->pc.lock);
 	xa_init(&vd->pc.pins);
 	for (i = 0; i < fam->nr_rings; i++)
-		vfm_ring_init(vd, &vd->rings[i], fam->ring_dir[i]);
+		vfm_ring_init(&vd->rings[i], fam->ring_dir[i]);
+}
+
+static int vfm_init_dev(struct vfio_device *vdev)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+	struct vfm_parent *par = container_of(mdev->type->parent,
+					      struct vfm_parent, parent);
+	u16 mflags = 0;
+
+	vfm_dev_setup(vd, par);
 	if (par->pdev->msix_cap)
 		pci_read_config_word(par->pdev,
 				     par->pdev->msix_cap + PCI_MSIX_FLAGS,
@@ -392,6 +400,53 @@ static void vfm_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	vfm_pcache_unmap(to_vfm(vdev), iova, length);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vfm_kunit_dev_create - an instance without hardware, for KUnit
+ * @fam: family
+ * @dev: device for log lines
+ * @bar0: memory standing in for BAR0
+ * @ops: fake guest memory
+ * @max_pages: pin cache bound
+ */
+struct vfm_dev *vfm_kunit_dev_create(const struct vfm_family *fam,
+				     struct device *dev, void __iomem *bar0,
+				     const struct vfm_dma_ops *ops,
+				     unsigned long max_pages)
+{
+	struct vfm_parent *par;
+	struct vfm_dev *vd;
+
+	par = kzalloc(sizeof(*par), GFP_KERNEL);
+	vd = kzalloc(sizeof(*vd), GFP_KERNEL);
+	if (!par || !vd) {
+		kfree(par);
+		kfree(vd);
+		return NULL;
+	}
+	par->family = fam;
+	par->dev = dev;
+	par->bar0 = bar0;
+	par->bars[0] = bar0;
+	vfm_dev_setup(vd, par);
+	vfm_pcache_init(&vd->pc, ops, max_pages, U64_MAX);
+	vd->open = true;
+	return vd;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_kunit_dev_create);
+
+/* Release what the instance holds, as close does, and free it. */
+void vfm_kunit_dev_destroy(struct vfm_dev *vd)
+{
+	vfm_mediation_reset(vd);
+	vfm_pcache_flush(vd);
+	xa_destroy(&vd->pc.pins);
+	kfree(vd->par);
+	kfree(vd);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_kunit_dev_destroy);
+#endif
 
 const struct vfio_device_ops vfm_vfio_ops = {
 	.name = "vf-mdev",

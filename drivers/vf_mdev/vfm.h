@@ -183,6 +183,7 @@ struct vfm_parent {
 	struct mdev_type type;
 	struct mdev_type *types[1];
 	struct pci_dev *pdev;
+	struct device *dev;	/* for log lines: &pdev->dev */
 	const struct vfm_family *family;
 	void __iomem *bars[VFM_NUM_BARS];
 	void __iomem *bar0;
@@ -239,7 +240,7 @@ static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
 }
 
 #define vfm_err_rl(vd, fmt, ...) \
-	dev_err_ratelimited(&(vd)->par->pdev->dev, fmt, ##__VA_ARGS__)
+	dev_err_ratelimited((vd)->par->dev, fmt, ##__VA_ARGS__)
 
 /* config.c */
 void vfm_config_init(struct vfm_dev *vd);
@@ -258,7 +259,7 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n);
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length);
 
 /* ring.c */
-void vfm_ring_init(struct vfm_dev *vd, struct vfm_ring *r, u8 dir);
+void vfm_ring_init(struct vfm_ring *r, u8 dir);
 void vfm_rings_reset(struct vfm_dev *vd, bool geometry);
 void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length);
 int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val);
@@ -272,6 +273,16 @@ u32 vfm_mbx_read_ctrl(struct vfm_dev *vd, u32 off);
 u32 vfm_mbx_r2c_merge(u32 *shadow, u32 hw, u32 r2c_mask, bool guest);
 void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
 		       const u32 *msg, unsigned int words);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off);
+int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val);
+struct vfm_dev *vfm_kunit_dev_create(const struct vfm_family *fam,
+				     struct device *dev, void __iomem *bar0,
+				     const struct vfm_dma_ops *ops,
+				     unsigned long max_pages);
+void vfm_kunit_dev_destroy(struct vfm_dev *vd);
+#endif
 
 /* irq.c */
 int vfm_irq_info(struct vfm_dev *vd, unsigned long arg);
