@@ -38,16 +38,26 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # and optionally
 #   KAPPEND   extra kernel command-line words
 #   KSLOW     integer factor applied to the rig's timeouts (default 1)
-# A kernel is named on the command line (RIG_KERNELS="stock debug") either by
-# a path to such a file or by a name NAME, meaning $VFMDEV_CACHE/kernels/NAME.env.
-# If that file is missing and scripts/NAME-kernel.sh exists, that script is run
-# first and must write it. "stock" is written here from kernel.env.
+# A kernel is named (RIG_KERNELS="stock debug") either by a path to such a
+# file or by a name:
+#   stock   Debian's kernel of kernel.env (the file is written here);
+#   NAME    if scripts/NAME-kernel.sh exists, it is run (it builds what is
+#           missing and is quick when all is up to date) and the last line
+#           of its output is the env file's path; otherwise the file is
+#           $VFMDEV_CACHE/kernels/NAME.env.
+# A caller that resolved NAME once can export VFMDEV_KENV_NAME=<path> so
+# that the scripts it runs do not resolve it again.
 kernel_env_file() {
-	local name=$1
+	local name=$1 var f
 	case "$name" in
 	*/*) echo "$name"; return 0 ;;
 	esac
-	local f="$VFMDEV_CACHE/kernels/$name.env"
+	var=VFMDEV_KENV_${name//[^A-Za-z0-9_]/_}
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+		return 0
+	fi
+	f="$VFMDEV_CACHE/kernels/$name.env"
 	if [ "$name" = stock ]; then
 		load_kernel_env
 		mkdir -p "$VFMDEV_CACHE/kernels"
@@ -60,12 +70,11 @@ KREL='$KREL'
 KDIR='/usr/src/linux-headers-$KREL'
 EOT
 		if cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
-	elif [ ! -f "$f" ] && [ -x "$VFMDEV_TOP/scripts/$name-kernel.sh" ]; then
-		log "kernel '$name': $f missing, running scripts/$name-kernel.sh"
-		"$VFMDEV_TOP/scripts/$name-kernel.sh" >&2 ||
+	elif [ -x "$VFMDEV_TOP/scripts/$name-kernel.sh" ]; then
+		f=$("$VFMDEV_TOP/scripts/$name-kernel.sh" | tail -n 1) ||
 			die "scripts/$name-kernel.sh failed"
 	fi
-	[ -f "$f" ] || die "kernel '$name': no env file $f"
+	[ -f "$f" ] || die "kernel '$name': no env file '$f'"
 	echo "$f"
 }
 
@@ -75,7 +84,10 @@ load_kernel() {
 	f=$(kernel_env_file "$1") || exit 1
 	KIMAGE= KMODROOT= KREL= KDIR= KAPPEND= KSLOW=1
 	. "$f"
-	KNAME=$(basename "$f" .env)
+	case "$1" in
+	*/*) KNAME=$(basename "$f" .env) ;;
+	*) KNAME=$1 ;;
+	esac
 	[ -n "$KREL" ] || die "$f: KREL not set"
 	[ -f "$KIMAGE" ] || die "$f: KIMAGE '$KIMAGE' is not a file"
 	[ -d "$KMODROOT/lib/modules/$KREL" ] || die "$f: no $KMODROOT/lib/modules/$KREL"

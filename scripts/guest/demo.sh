@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vfmdev demo: the user flow on the rig, each command shown as typed by
+# root. Steps that need something not built yet say so and are skipped.
+. /vfmdev/guest/lib.sh
+
+IP=/usr/sbin/ip		# iproute2's (busybox sh prefers its own applets)
+
+say() { printf '\n=== %s\n' "$*"; }
+note() { printf '    (%s)\n' "$*"; }
+# run CMD: show it, run it in this shell (cd and variables persist).
+run() {
+	printf '# %s\n' "$*"
+	eval "$*"
+	local rc=$?
+	[ "$rc" -eq 0 ] || printf '    -> exit status %d\n' "$rc"
+	return "$rc"
+}
+stop() { say "demo stopped: $*"; exit 1; }
+
+say "The machine: a QEMU q35 guest with VT-d (intel-iommu) and an igb NIC (82576 PF, SR-IOV)"
+run "lspci -nn | grep -i ethernet"
+pf=$(find_pf) || stop "no igb PF on the PCI bus"
+P=/sys/bus/pci/devices/$pf
+run "modprobe igb"
+netdev=$(ls "$P/net" | head -n 1)
+run "$IP link set $netdev up"
+
+say "Create VFs on the PF $pf"
+run "cat $P/sriov_totalvfs"
+echo 0 > "$P/sriov_drivers_autoprobe"	# leave the VFs unbound for the demo
+run "echo 2 > $P/sriov_numvfs" || stop "could not create VFs"
+run "ls -l $P/ | grep virtfn"
+run "$IP link set $netdev vf 0 mac 02:00:00:00:00:00"
+run "$IP link show $netdev"
+vf=$(vf_list "$pf" | head -n 1)
+V=/sys/bus/pci/devices/$vf
+
+say "Load VFIO and vfmdev"
+run "modprobe vfio_iommu_type1"
+run "modprobe mdev"
+if [ ! -f /vfmdev/modules/igbvf_mdev.ko ]; then
+	note "igbvf_mdev.ko is not built yet: the mdev part of the demo is skipped"
+	exit 0
+fi
+run "modprobe igbvf_mdev    # loads vf_mdev, the family-independent core, too" ||
+	stop "igbvf_mdev did not load"
+run "lsmod | grep mdev"
+
+say "Hand the VF $vf to igbvf_mdev (it binds only through driver_override)"
+run "echo igbvf_mdev > $V/driver_override"
+run "echo $vf > /sys/bus/pci/drivers/igbvf_mdev/bind" || stop "bind failed"
+run "readlink $V/driver"
+
+say "The VF is now an mdev parent with one type"
+run "ls $V/mdev_supported_types"
+T=$V/mdev_supported_types/igbvf_mdev-vf
+[ -d "$T" ] || stop "no type igbvf_mdev-vf"
+run "cd $T"
+for a in name description device_api available_instances; do
+	printf '# cat %s\n%s\n' "$a" "$(cat "$a" 2>&1)"
+done
+
+say "Create the mdev"
+run 'UUID=$(cat /proc/sys/kernel/random/uuid)'
+run 'echo $UUID > create' || stop "create failed"
+run "cat available_instances"
+run "cd /"
+run "ls -l /sys/bus/mdev/devices/"
+run 'readlink /sys/bus/mdev/devices/$UUID/mdev_type'
+run 'readlink /sys/bus/mdev/devices/$UUID/iommu_group'
+run "ls /dev/vfio"
+echo "    A VMM now takes it with:"
+echo "    qemu-system-x86_64 ... -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$UUID"
+
+say "Use it as a VMM would"
+if [ -x /vfmdev/tests/vfmdev_demo ]; then
+	export VFMDEV_MDEV=$UUID
+	run '/vfmdev/tests/vfmdev_demo $UUID'
+else
+	note "vfmdev_demo (opens the mdev through VFIO like a VMM and passes frames) is not built yet: skipped"
+fi
+
+say "Tear down"
+run 'echo 1 > /sys/bus/mdev/devices/$UUID/remove'
+run "echo $vf > /sys/bus/pci/drivers/igbvf_mdev/unbind"
+run "echo > $V/driver_override"
+run "echo 0 > $P/sriov_numvfs"
+
+say "What the kernel said"
+run "dmesg | grep -E 'vf_mdev|igbvf_mdev' | tail -n 20"
+exit 0

@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/initramfs.sh KERNEL: the rig's initramfs for KERNEL, at
+# out/KERNEL/initramfs.cpio (uncompressed: nothing for a TCG guest to
+# inflate). Rebuilt only when an input changed.
+#
+#   /init, /vfmdev/guest/   scripts/guest/
+#   /bin, /sbin, ...        busybox-static and its applet links
+#   /usr/sbin/ip, lspci     the host's iproute2 ip (busybox ip cannot set
+#                           VF MACs) and pciutils lspci, with their libraries
+#   /lib/modules/$KREL/     the kernel modules the rig needs, with their
+#                           dependencies, uncompressed; vfmdev's modules
+#                           under extra/; depmod run
+#   /vfmdev/modules/        vfmdev's modules (out/KERNEL/stage/modules)
+#   /vfmdev/tests/          test programs (out/KERNEL/stage/tests)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+load_kernel "${1:?usage: initramfs.sh KERNEL}"
+
+out="$VFMDEV_TOP/out/$KNAME"
+img="$out/initramfs.cpio"
+stage="$out/stage"
+mkdir -p "$stage/modules" "$stage/tests"
+
+# Kernel modules for the rig (names as modprobe takes them); those the
+# kernel lacks or has built in are skipped.
+KMODS="igb igbvf vfio vfio_iommu_type1 vfio-pci mdev iommufd kvm kvm_amd
+       9p 9pnet_virtio virtio_pci"
+HOST_BINS="/usr/sbin/ip /usr/bin/lspci"
+HOST_FILES="/usr/share/misc/pci.ids"
+
+# Everything the image is made of, as names, sizes and times; the image is
+# rebuilt when this changes.
+inputs() {
+	echo "$KNAME $KREL $KMODROOT $KMODS $HOST_BINS"
+	stat -c '%n %s %Y' "$0" /bin/busybox $HOST_BINS $HOST_FILES \
+		"$KMODROOT/lib/modules/$KREL/modules.dep"
+	find "$here/guest" "$stage" -type f -printf '%p %s %T@ %m\n' | LC_ALL=C sort
+}
+sum=$(inputs | sha256sum | cut -d' ' -f1)
+if [ -f "$img" ] && [ "$(cat "$img.sum" 2>/dev/null)" = "$sum" ]; then
+	echo "initramfs: up to date ($img)"
+	exit 0
+fi
+
+root="$out/initramfs.root"
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,host,etc,root} \
+	"$root/vfmdev/modules" "$root/vfmdev/tests" "$root/lib/modules/$KREL"
+
+# busybox and its applets; the busybox applet itself is skipped (a link to
+# itself would make /bin/busybox a loop).
+cp /bin/busybox "$root/bin/busybox"
+hostnames=" busybox $(for b in $HOST_BINS; do printf '%s ' "${b##*/}"; done)"
+for a in $(/bin/busybox --list-full); do
+	# Applets named like a host program stay out: that one is used.
+	case "$hostnames" in *" ${a##*/} "*) continue ;; esac
+	mkdir -p "$root/$(dirname "$a")"
+	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+done
+
+# Host programs with the shared libraries they load.
+for b in $HOST_BINS; do
+	install -D -m 755 "$b" "$root$b"
+	for l in $(ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
+	done
+done
+
+for f in $HOST_FILES; do
+	install -D -m 644 "$f" "$root$f"
+done
+
+# Kernel modules, with dependencies, decompressed.
+md="$KMODROOT/lib/modules/$KREL"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$md/$f" ] && cp "$md/$f" "$root/lib/modules/$KREL/"
+done
+n=0
+for m in $KMODS; do
+	deps=$(modprobe -S "$KREL" -d "$KMODROOT" --show-depends "$m" 2>/dev/null) || {
+		echo "initramfs: kernel $KREL has no module $m: skipped"
+		continue
+	}
+	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
+		rel=${ko##*"/lib/modules/$KREL/"}
+		dst="$root/lib/modules/$KREL/${rel%.xz}"
+		dst=${dst%.zst}
+		dst=${dst%.gz}
+		[ -f "$dst" ] && continue
+		mkdir -p "$(dirname "$dst")"
+		case "$ko" in
+		*.xz) xz -dc "$ko" > "$dst" ;;
+		*.zst) zstd -qdc "$ko" > "$dst" ;;
+		*.gz) gzip -dc "$ko" > "$dst" ;;
+		*) cp "$ko" "$dst" ;;
+		esac
+		n=$((n + 1))
+	done
+done
+
+# vfmdev's modules and tests.
+mods=0
+for ko in "$stage/modules"/*.ko; do
+	[ -f "$ko" ] || continue
+	cp "$ko" "$root/vfmdev/modules/"
+	install -D -m 644 "$ko" "$root/lib/modules/$KREL/extra/${ko##*/}"
+	mods=$((mods + 1))
+done
+tests=0
+for t in "$stage/tests"/*; do
+	[ -f "$t" ] || continue
+	cp -p "$t" "$root/vfmdev/tests/"
+	tests=$((tests + 1))
+done
+depmod -b "$root" "$KREL"
+
+# The rig's own scripts.
+cp -r "$here/guest" "$root/vfmdev/guest"
+install -m 755 "$here/guest/init" "$root/init"
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) > "$img.tmp"
+mv "$img.tmp" "$img"
+echo "$sum" > "$img.sum"
+rm -rf "$root"
+echo "initramfs: $img ($(du -h "$img" | cut -f1)): $n kernel modules," \
+	"$mods vfmdev module(s), $tests test program(s)"

@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/rig.sh [options]: boot the vfmdev QEMU rig and run one job in it.
+#
+#   --kernel NAME|ENVFILE  kernel to boot (default stock; see scripts/lib.sh)
+#   --job JOB              scripts/guest/job-JOB.sh: test (default), demo,
+#                          bench, shell
+#   --timeout SECS         whole-boot limit (default: test/bench 1200,
+#                          demo 600, shell none), times the kernel's KSLOW
+#   --test-timeout SECS    per-program limit inside the guest (default 300)
+#   --hostroot / --no-hostroot
+#                          share the host's / read-only over 9p, mounted in
+#                          the guest at /host (default: on)
+#   --out DIR              results directory (default results/KERNEL/JOB)
+#   --live                 print the result channel while the guest runs
+#   --progress             print each program's start and end as it happens
+#
+# The guest is an x86-64 q35 machine under TCG with an emulated VT-d
+# (intel-iommu, interrupt remapping, caching mode) and one igb PF behind a
+# PCIe root port. The initramfs must exist (scripts/initramfs.sh).
+#
+# In DIR: console.log (ttyS0: kernel console and program output),
+# serial.log (ttyS1: the result channel), qemu.log, status (a line
+# "rc=N secs=S" with rc 124 on timeout).
+# Exit status: 0 when the guest finished its job, 124 on timeout, else
+# QEMU's status or 1 when the guest stopped without finishing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+kernel=stock job=test tmo= ttmo=300 hostroot=1 outdir= live=0 progress=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift ;;
+	--job) job=$2; shift ;;
+	--timeout) tmo=$2; shift ;;
+	--test-timeout) ttmo=$2; shift ;;
+	--hostroot) hostroot=1 ;;
+	--no-hostroot) hostroot=0 ;;
+	--out) outdir=$2; shift ;;
+	--live) live=1 ;;
+	--progress) progress=1 ;;
+	*) die "rig.sh: unknown option $1" ;;
+	esac
+	shift
+done
+[ -f "$here/guest/job-$job.sh" ] || die "rig.sh: no job '$job' (scripts/guest/job-$job.sh)"
+load_kernel "$kernel"
+
+img="$VFMDEV_TOP/out/$KNAME/initramfs.cpio"
+[ -f "$img" ] || die "rig.sh: no $img (scripts/initramfs.sh $KNAME)"
+if [ -z "$tmo" ]; then
+	case "$job" in
+	demo) tmo=600 ;;
+	shell) tmo=0 ;;
+	*) tmo=1200 ;;
+	esac
+fi
+tmo=$((tmo * KSLOW))
+ttmo=$((ttmo * KSLOW))
+outdir=${outdir:-$VFMDEV_TOP/results/$KNAME/$job}
+mkdir -p "$outdir"
+rm -f "$outdir"/{console.log,serial.log,qemu.log,status}
+
+append="console=ttyS0 intel_iommu=on panic=-1 printk.time=1 printk.devkmsg=on"
+append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
+[ -z "$KAPPEND" ] || append="$append $KAPPEND"
+
+qemu=(qemu-system-x86_64 -accel tcg -machine q35,kernel-irqchip=split
+	-cpu max -m 2G -smp 2 -nodefaults -display none -no-reboot
+	-device intel-iommu,intremap=on,caching-mode=on
+	-device pcie-root-port,id=rp0,chassis=1
+	-device igb,bus=rp0,netdev=n0 -netdev user,id=n0
+	-kernel "$KIMAGE" -initrd "$img" -append "$append")
+if [ "$job" = shell ]; then
+	# Interactive: the console on this terminal, results to a file.
+	qemu+=(-serial mon:stdio -serial "file:$outdir/serial.log")
+else
+	qemu+=(-serial "file:$outdir/console.log" -serial "file:$outdir/serial.log")
+fi
+[ "$hostroot" = 1 ] &&
+	qemu+=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
+
+log "rig: booting $KNAME ($KREL), job $job, limit ${tmo}s, results in ${outdir#"$VFMDEV_TOP"/}/"
+t0=$(now)
+rc=0
+if [ "$job" = shell ]; then
+	"${qemu[@]}" 2> "$outdir/qemu.log" || rc=$?
+else
+	touch "$outdir/serial.log"
+	timeout -k 10 "$tmo" "${qemu[@]}" < /dev/null > "$outdir/qemu.log" 2>&1 &
+	qpid=$!
+	tpid=
+	if [ "$live" = 1 ]; then
+		# The programs' output only: neither the protocol's records nor
+		# the kernel log dumped at the end.
+		tail -n +1 -f "$outdir/serial.log" --pid="$qpid" | awk '
+			{ sub(/\r$/, "") }
+			$1 == "@vfmdev" && $2 == "begin" { show = ($3 != "dmesg"); next }
+			$1 == "@vfmdev" { show = 0; next }
+			show { print; fflush() }' &
+		tpid=$!
+	elif [ "$progress" = 1 ]; then
+		tail -n +1 -f "$outdir/serial.log" --pid="$qpid" | awk '
+			{ sub(/\r$/, "") }
+			$1 == "@vfmdev" && $2 == "begin" && $3 != "dmesg" {
+				printf "rig:   %s ...\n", $3; fflush() }
+			$1 == "@vfmdev" && $2 == "end" && $3 != "dmesg" {
+				printf "rig:   %s: %s %s %s\n", $3, $4, $5, $6; fflush() }' >&2 &
+		tpid=$!
+	fi
+	wait "$qpid" || rc=$?
+	[ -z "$tpid" ] || wait "$tpid" || true
+fi
+t1=$(now)
+secs=$(elapsed "$t0" "$t1")
+echo "rc=$rc secs=$secs" > "$outdir/status"
+if [ "$rc" -eq 124 ]; then
+	log "rig: TIMEOUT after ${tmo}s"
+elif [ "$rc" -ne 0 ]; then
+	log "rig: QEMU exited with $rc: $(tail -n 3 "$outdir/qemu.log" | tr '\n' ' ')"
+elif ! tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done'; then
+	log "rig: the guest stopped before finishing its job (see console.log)"
+	rc=1
+fi
+log "rig: $KNAME job $job: ${secs}s wall"
+exit "$rc"

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/run-job.sh JOB: build what the rig needs and run one rig job on
+# one kernel (RIG_KERNEL, default stock):
+#
+#   demo    scripts/guest/demo.sh, its output shown live, then the verdict
+#           of the kernel-log scan
+#   bench   every benchmark program (selftests/build/bench_*), live
+#   shell   an interactive shell in the guest on this terminal
+#
+# Missing pieces (no modules or selftests yet) are reported and the job runs
+# with what there is.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+job=${1:?usage: run-job.sh demo|bench|shell}
+k=${RIG_KERNEL:-stock}
+res="$VFMDEV_TOP/results"
+mkdir -p "$res/host"
+
+# quiet STEP CMD...: run CMD with its output in a log; say only what matters.
+quiet() {
+	local name=$1 rc=0 logf
+	shift
+	logf="$res/host/$job-${name//\//_}.log"
+	"$@" > "$logf" 2>&1 < /dev/null || rc=$?
+	case "$rc" in
+	0) ;;
+	77) echo "note: $name: $(tail -n 1 "$logf")" ;;
+	*)
+		echo "warning: $name failed (exit status $rc), see ${logf#"$VFMDEV_TOP"/}:"
+		tail -n 15 "$logf" | sed 's/^/    | /'
+		;;
+	esac
+	return "$rc"
+}
+
+echo "== vfmdev $job: preparing (deps, build, initramfs) for kernel $k"
+quiet deps bash "$here/deps.sh" || exit 1
+# Resolve (and for a built kernel, build) the kernel once for every step.
+case "$k" in
+*/*) ;;
+*)
+	kenv=$(kernel_env_file "$k") || exit 1
+	export "VFMDEV_KENV_${k//[^A-Za-z0-9_]/_}=$kenv"
+	;;
+esac
+quiet modules bash "$here/build.sh" modules "$k" || true
+quiet selftests bash "$here/build.sh" selftests "$k" || true
+quiet initramfs bash "$here/initramfs.sh" "$k" || exit 1
+
+case "$job" in
+bench)
+	if ! ls "$VFMDEV_TOP/out/$k/stage/tests"/bench_* > /dev/null 2>&1; then
+		echo "bench: there are no benchmark programs (selftests/build/bench_*): nothing to run"
+		exit 0
+	fi
+	exec bash "$here/rig.sh" --kernel "$k" --job bench --live
+	;;
+shell)
+	exec bash "$here/rig.sh" --kernel "$k" --job shell
+	;;
+demo)
+	out="$res/$(load_kernel "$k" && echo "$KNAME")/demo"
+	rc=0
+	bash "$here/rig.sh" --kernel "$k" --job demo --live --out "$out" || rc=$?
+	echo
+	# The demo's own verdict is its exit status; the kernel log is checked
+	# as in 'make test'.
+	"$(vfmdev_python)" "$here/results.py" --kernel "$k" --dir "$out" --no-tap > "$out/verdict.txt" || rc=1
+	grep -E '^(FAIL|    \|)' "$out/verdict.txt" || true
+	if [ "$rc" -eq 0 ]; then
+		echo "== demo finished; kernel log clean (console: ${out#"$VFMDEV_TOP"/}/console.log)"
+	else
+		echo "== demo FAILED (console: ${out#"$VFMDEV_TOP"/}/console.log)"
+	fi
+	exit "$rc"
+	;;
+*)
+	die "usage: run-job.sh demo|bench|shell"
+	;;
+esac

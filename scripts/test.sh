@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/test.sh: what "make test" runs.
+#
+#   deps -> static checks -> for each kernel in RIG_KERNELS (default
+#   "stock"): modules, selftests, initramfs, one rig boot running every test
+#   program -> per-item results -> "N passed, N failed, N skipped"
+#
+# Every step is an item: host steps as host/..., guest results as
+# <kernel>/<program>/<case>, plus <kernel>/boot and <kernel>/kernel_log.
+# Logs of every step are kept in results/ (results/host/*.log and
+# results/<kernel>/test/). Exit status 1 when any item failed.
+#
+# Environment: RIG_KERNELS, RIG_TEST_TIMEOUT (per program, s, default 300),
+# RIG_TIMEOUT (whole boot, s, default 900), RIG_HOSTROOT (1/0, default 1).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+RIG_KERNELS=${RIG_KERNELS:-stock}
+RIG_TEST_TIMEOUT=${RIG_TEST_TIMEOUT:-300}
+RIG_TIMEOUT=${RIG_TIMEOUT:-900}
+RIG_HOSTROOT=${RIG_HOSTROOT:-1}
+PY=$(vfmdev_python)
+
+res="$VFMDEV_TOP/results"
+mkdir -p "$res/host"
+items="$res/items.txt"
+times="$res/times.txt"
+: > "$items"
+: > "$times"
+t_start=$(now)
+
+# emit LINE...: an item (or its detail lines) to the terminal and items.txt.
+emit() { printf '%s\n' "$@" | tee -a "$items"; }
+timing() { printf '%-34s %7s s\n' "$1" "$2" >> "$times"; }
+
+# step NAME CMD...: run CMD with its output in results/host/NAME.log; the
+# item passes on status 0, is skipped on 77 (the reason is the last line of
+# output) and fails otherwise, showing the end of the log.
+step() {
+	local name=$1 logf t0 rc=0
+	shift
+	logf="$res/host/${name//\//_}.log"
+	t0=$(now)
+	"$@" > "$logf" 2>&1 < /dev/null || rc=$?
+	local secs
+	secs=$(elapsed "$t0" "$(now)")
+	timing "$name" "$secs"
+	case "$rc" in
+	0) emit "PASS host/$name" ;;
+	77) emit "SKIP host/$name: $(tail -n 1 "$logf")" ;;
+	*)
+		emit "FAIL host/$name: exit status $rc (${logf#"$VFMDEV_TOP"/})"
+		tail -n 30 "$logf" | sed 's/^/    | /' | tee -a "$items"
+		;;
+	esac
+	return "$rc"
+}
+
+finish() {
+	local p f s
+	p=$(grep -c '^PASS ' "$items")
+	f=$(grep -c '^FAIL ' "$items")
+	s=$(grep -c '^SKIP ' "$items")
+	timing total "$(elapsed "$t_start" "$(now)")"
+	echo
+	echo "Timings:"
+	sed 's/^/  /' "$times"
+	echo "Results: $items; logs: results/host/, results/<kernel>/test/"
+	echo
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
+	exit
+}
+
+echo "== vfmdev test: kernels: $RIG_KERNELS"
+if ! step deps bash "$here/deps.sh"; then
+	finish
+fi
+load_kernel_env
+
+echo "== static checks"
+step check/build_w1_sparse bash "$here/check.sh" build
+step check/checkpatch bash "$here/check.sh" checkpatch
+
+# resolve_kernel NAME: the env file of NAME into $kpath (building that
+# kernel if its script says so).
+resolve_kernel() { kernel_env_file "$1" > "$kpath"; }
+
+for kk in $RIG_KERNELS; do
+	kpath="$res/host/kernel-path"
+	if [ -x "$here/$kk-kernel.sh" ]; then
+		# Building a kernel is a step of its own (minutes when cold).
+		echo "== kernel $kk: scripts/$kk-kernel.sh"
+		step "$kk/kernel" resolve_kernel "$kk" || continue
+	elif ! resolve_kernel "$kk" 2> "$res/host/kernel.log"; then
+		emit "FAIL host/$kk/kernel: $(tail -n 1 "$res/host/kernel.log")"
+		continue
+	fi
+	# Later steps, and the scripts they run, use this file as it is now.
+	case "$kk" in
+	*/*) ;;
+	*) export "VFMDEV_KENV_${kk//[^A-Za-z0-9_]/_}=$(cat "$kpath")" ;;
+	esac
+	if ! k=$(load_kernel "$kk" 2> "$res/host/kernel.log" && echo "$KNAME"); then
+		emit "FAIL host/$kk/kernel: $(tail -n 1 "$res/host/kernel.log")"
+		continue
+	fi
+	echo "== kernel $k"
+	step "$k/modules" bash "$here/build.sh" modules "$kk"
+	step "$k/selftests" bash "$here/build.sh" selftests "$kk"
+	if ! step "$k/initramfs" bash "$here/initramfs.sh" "$kk"; then
+		emit "FAIL $k/boot: no initramfs"
+		continue
+	fi
+	hr=--hostroot
+	[ "$RIG_HOSTROOT" = 1 ] || hr=--no-hostroot
+	out="$res/$k/test"
+	t0=$(now)
+	bash "$here/rig.sh" --kernel "$kk" --job test --out "$out" --progress \
+		--timeout "$RIG_TIMEOUT" --test-timeout "$RIG_TEST_TIMEOUT" $hr 2>&1
+	timing "$k/rig boot+tests" "$(elapsed "$t0" "$(now)")"
+
+	expect=(setup)
+	for t in "$here/guest/rigtests"/*; do
+		[ -x "$t" ] && n=${t##*/} && expect+=("rig/${n%.sh}")
+	done
+	for t in "$VFMDEV_TOP/out/$k/stage/tests"/*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		case "${t##*/}" in bench_*|vfmdev_demo) continue ;; esac
+		expect+=("tests/${t##*/}")
+	done
+	"$PY" "$here/results.py" --kernel "$k" --dir "$out" --expect "${expect[@]}" |
+		tee -a "$items"
+done
+finish
