@@ -487,10 +487,36 @@ int vfm_netdev_up(const char *ifname)
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr)) {
 		ret = -errno;
 		vfm_err("SIOCSIFFLAGS %s up: %s", ifname, strerror(-ret));
+		goto out;
 	}
+	ret = vfm_netdev_wait_carrier(ifname, 10000);
+	/* the PF pings and resets its VFs right after link up: let it */
+	usleep(500000);
 out:
 	close(fd);
 	return ret;
+}
+
+int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms)
+{
+	char path[PATH_MAX];
+	__u64 deadline = vfm_now_ns() + (__u64)timeout_ms * 1000000ULL;
+	unsigned long v = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	for (;;) {
+		vfm_expect_errors(true);
+		if (vfm_sysfs_read_ulong(path, &v))
+			v = 0;
+		vfm_expect_errors(false);
+		if (v == 1)
+			return 0;
+		if (vfm_now_ns() > deadline)
+			break;
+		usleep(10000);
+	}
+	vfm_err("%s: no carrier after %d ms", ifname, timeout_ms);
+	return -ENOLINK;
 }
 
 static struct rtattr *vfm_nla_put(struct nlmsghdr *n, size_t cap, int type,

@@ -477,6 +477,35 @@ int igbvf_configure_msix(struct igbvf_guest *g)
 	return ret;
 }
 
+static int igbvf_handshake(struct igbvf_guest *g)
+{
+	struct vfm_dev *dev = g->dev;
+	char mbuf[24];
+	int ret;
+
+	ret = igbvf_reset_hw(g);
+	if (ret)
+		return ret;
+	if (g->cfg.set_mac) {
+		ret = igbvf_set_mac(g, g->cfg.mac);
+		if (ret) {
+			vfm_err("%s: SET_MAC_ADDR %s: %s", dev->name,
+				igbvf_mac_str(g->cfg.mac, mbuf, sizeof(mbuf)),
+				strerror(-ret));
+			return ret;
+		}
+	}
+	if (g->cfg.max_frame) {
+		ret = igbvf_set_lpe(g, g->cfg.max_frame);
+		if (ret) {
+			vfm_err("%s: SET_LPE %u: %s", dev->name,
+				g->cfg.max_frame, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int igbvf_init(struct igbvf_guest *g, struct vfm_dev *dev,
 	       const struct igbvf_cfg *cfg)
 {
@@ -497,26 +526,18 @@ int igbvf_init(struct igbvf_guest *g, struct vfm_dev *dev,
 	ret = vfm_enable_bus_master(dev);
 	if (ret)
 		goto fail;
-	ret = igbvf_reset_hw(g);
+	ret = igbvf_handshake(g);
+	if (ret == -ETIMEDOUT) {
+		/*
+		 * The PF resets its side (link change, PF reset) and then
+		 * forgets a message in flight; igbvf recovers through its
+		 * reset task, we start over once.
+		 */
+		vfm_err("%s: mailbox timed out: resetting again", dev->name);
+		ret = igbvf_handshake(g);
+	}
 	if (ret)
 		goto fail;
-	if (g->cfg.set_mac) {
-		ret = igbvf_set_mac(g, g->cfg.mac);
-		if (ret) {
-			vfm_err("%s: SET_MAC_ADDR %s: %s", dev->name,
-				igbvf_mac_str(g->cfg.mac, mbuf, sizeof(mbuf)),
-				strerror(-ret));
-			goto fail;
-		}
-	}
-	if (g->cfg.max_frame) {
-		ret = igbvf_set_lpe(g, g->cfg.max_frame);
-		if (ret) {
-			vfm_err("%s: SET_LPE %u: %s", dev->name,
-				g->cfg.max_frame, strerror(-ret));
-			goto fail;
-		}
-	}
 	ret = igbvf_alloc_ring(g, &g->tx, g->cfg.tx_count, IGBVF_TX_BUF_LEN,
 			       0, IGBVF_TXQ(0));
 	if (ret)

@@ -25,6 +25,10 @@
 #define __printf(a, b)	VFM_ATTRIBUTE((format(printf, a, b)))
 #endif
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define VFM_MAX_REGIONS		16
 #define VFM_MAX_IRQS		8
 #define VFM_MAX_MMAPS		8
