@@ -226,6 +226,7 @@ static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 	u32 dsize = fam->desc_size[r->cfg.dir];
 	u8 desc[VFM_MAX_DESC_SIZE];
 	u32 n, stuck_tail = U32_MAX;
+	u64 stuck_pfn = U64_MAX;
 	struct vfm_run miss;
 	int ret, nt, i, k;
 
@@ -279,12 +280,16 @@ again:
 	spin_unlock(&r->lock);
 
 	if (ret == -EAGAIN) {
-		/* Two fills in a row without progress: the cache is stuck. */
-		if (r->tail == stuck_tail) {
+		/*
+		 * The same page missing twice at the same descriptor: what
+		 * the last fill pinned was evicted again, the cache is stuck.
+		 */
+		if (r->tail == stuck_tail && miss.pfn == stuck_pfn) {
 			ret = -ENOSPC;
 			goto out_err;
 		}
 		stuck_tail = r->tail;
+		stuck_pfn = miss.pfn;
 		ret = vfm_pcache_fill(vd, miss.pfn, miss.npages);
 		if (!ret)
 			goto again;
