@@ -217,11 +217,8 @@ struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn)
 	if (p && !atomic_inc_unless_negative(&p->refs))
 		p = NULL;
 	rcu_read_unlock();
-	if (p) {
-		if (!READ_ONCE(p->accessed))
-			WRITE_ONCE(p->accessed, 1);
-		vd->stats.pc_hits++;
-	}
+	if (p && !READ_ONCE(p->accessed))
+		WRITE_ONCE(p->accessed, 1);
 	return p;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_get);

@@ -63,8 +63,9 @@ static void vfm_run_put(struct vfm_dev *vd, struct vfm_run *run)
  * Take references on every page of a DMA target.  On a miss returns
  * -EAGAIN with the run to fill in *@miss; on a bad target -EINVAL.
  */
-static int vfm_run_get(struct vfm_dev *vd, const struct vfm_dma_target *t,
-		       struct vfm_run *run, struct vfm_run *miss)
+static int vfm_run_get(struct vfm_dev *vd, struct vfm_ring *r,
+		       const struct vfm_dma_target *t, struct vfm_run *run,
+		       struct vfm_run *miss)
 {
 	u64 first = t->iova >> PAGE_SHIFT;
 	u64 last;
@@ -87,6 +88,7 @@ static int vfm_run_get(struct vfm_dev *vd, const struct vfm_dma_target *t,
 		}
 		run->npages++;
 	}
+	r->hits += run->npages;
 	return 0;
 }
 
@@ -205,6 +207,13 @@ out_free:
 	return ret;
 }
 
+static void vfm_ring_error(struct vfm_ring *r)
+{
+	spin_lock(&r->lock);
+	r->errors++;
+	spin_unlock(&r->lock);
+}
+
 /* Copy descriptor @idx out of the pinned ring; under r->lock. */
 static void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize)
 {
@@ -227,12 +236,16 @@ static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 	u8 desc[VFM_MAX_DESC_SIZE];
 	u32 n, stuck_tail = U32_MAX;
 	u64 stuck_pfn = U64_MAX;
+	bool counted = false;
 	struct vfm_run miss;
 	int ret, nt, i, k;
 
-	vd->stats.doorbells++;
 again:
 	spin_lock(&r->lock);
+	if (!counted) {
+		r->doorbells++;
+		counted = true;
+	}
 	if (!r->mapped) {
 		spin_unlock(&r->lock);
 		mutex_lock(&r->setup);
@@ -258,7 +271,7 @@ again:
 			break;
 		}
 		for (i = 0; i < nt; i++) {
-			ret = vfm_run_get(vd, &t[i], &runs[i], &miss);
+			ret = vfm_run_get(vd, r, &t[i], &runs[i], &miss);
 			if (ret)
 				break;
 		}
@@ -273,7 +286,7 @@ again:
 				r->slots[r->tail][k] = runs[k];
 		}
 		r->tail = (r->tail + 1) % r->nslots;
-		vd->stats.descs++;
+		r->descs++;
 	}
 	/* The device gets everything scanned so far, even on a miss. */
 	iowrite32(r->tail, vd->par->bar0 + off);
@@ -297,7 +310,7 @@ again:
 	if (!ret)
 		return 0;
 out_err:
-	vd->stats.errors++;
+	vfm_ring_error(r);
 	vfm_err_rl(vd, "ring %ld: tail %u refused at descriptor %u: %pe\n",
 		   (long)(r - vd->rings), new_tail, r->tail, ERR_PTR(ret));
 	return ret;
@@ -383,7 +396,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 		if (en && !r->cfg.enabled) {
 			ret = vfm_ring_map(vd, r);
 			if (ret) {
-				vd->stats.errors++;
+				vfm_ring_error(r);
 				vfm_err_rl(vd, "ring %u: enable refused: %pe\n",
 					   reg.ring, ERR_PTR(ret));
 				goto out_unlock;
@@ -410,7 +423,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 			r->wb_hi = val;
 		ret = vfm_ring_wb_update(vd, r);
 		if (ret) {
-			vd->stats.errors++;
+			vfm_ring_error(r);
 			vfm_err_rl(vd, "ring %u: head write-back refused: %pe\n",
 				   reg.ring, ERR_PTR(ret));
 			goto out_unlock;

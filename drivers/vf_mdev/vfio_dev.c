@@ -45,6 +45,25 @@ static int vfm_flr(struct vfm_dev *vd)
 	return ret;
 }
 
+static void vfm_stats_reset(struct vfm_dev *vd)
+{
+	u8 i;
+
+	mutex_lock(&vd->pc.lock);
+	memset(&vd->stats, 0, sizeof(vd->stats));
+	mutex_unlock(&vd->pc.lock);
+	for (i = 0; i < vd->par->family->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		r->doorbells = 0;
+		r->descs = 0;
+		r->hits = 0;
+		r->errors = 0;
+		spin_unlock(&r->lock);
+	}
+}
+
 /* Forget everything the guest programmed; state_lock. */
 static void vfm_mediation_reset(struct vfm_dev *vd)
 {
@@ -119,7 +138,7 @@ static int vfm_open_device(struct vfio_device *vdev)
 	vfm_mediation_reset(vd);
 	vfm_config_init(vd);
 	pci_set_master(pdev);
-	memset(&vd->stats, 0, sizeof(vd->stats));
+	vfm_stats_reset(vd);
 	vd->open = true;
 	mutex_unlock(&vd->state_lock);
 	return 0;
@@ -470,24 +489,24 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 {
 	struct vfm_dev *vd = s->private;
 	const struct vfm_family *fam = vd->par->family;
-	struct vfm_stats st = vd->stats;
 	unsigned int i, w;
 
 	seq_printf(s, "open: %d\n", vd->open);
-	seq_printf(s, "doorbells: %llu\ndescriptors: %llu\nerrors: %llu\n",
-		   st.doorbells, st.descs, st.errors);
-	seq_printf(s, "pin_cache: pages %lu max %lu hits %llu misses %llu evictions %llu unmaps %llu\n",
-		   READ_ONCE(vd->pc.count), vd->pc.max, st.pc_hits,
-		   st.pc_misses, st.pc_evictions, st.pc_unmaps);
+	mutex_lock(&vd->pc.lock);
+	seq_printf(s, "pin_cache: pages %lu max %lu misses %llu evictions %llu unmaps %llu\n",
+		   vd->pc.count, vd->pc.max, vd->stats.pc_misses,
+		   vd->stats.pc_evictions, vd->stats.pc_unmaps);
+	mutex_unlock(&vd->pc.lock);
 	for (i = 0; i < fam->nr_rings; i++) {
 		struct vfm_ring *r = &vd->rings[i];
 
 		spin_lock(&r->lock);
-		seq_printf(s, "ring %u: %s base %#llx len %u count %u enabled %d mapped %d tail %u wb %d split %d buf %u hdr %u\n",
+		seq_printf(s, "ring %u: %s base %#llx len %u count %u enabled %d mapped %d tail %u wb %d split %d buf %u hdr %u doorbells %llu descs %llu hits %llu errors %llu\n",
 			   i, r->cfg.dir == VFM_RING_RX ? "rx" : "tx",
 			   r->cfg.base, r->cfg.len, r->cfg.count,
 			   r->cfg.enabled, r->mapped, r->tail, r->cfg.wb_en,
-			   r->cfg.hdr_split, r->cfg.buf_len, r->cfg.hdr_len);
+			   r->cfg.hdr_split, r->cfg.buf_len, r->cfg.hdr_len,
+			   r->doorbells, r->descs, r->hits, r->errors);
 		spin_unlock(&r->lock);
 	}
 	if (vd->open)

@@ -111,6 +111,10 @@ struct vfm_run {
  * @wb_pfn: write-back page held while @cfg.wb_en (0 = none)
  * @slots: per descriptor slot, the page runs it holds
  * @nslots: entries in @slots (== @cfg.count while @mapped)
+ * @doorbells: tail writes
+ * @descs: descriptors posted
+ * @hits: buffer pages found in the pin cache
+ * @errors: refused writes
  */
 struct vfm_ring {
 	struct mutex setup;	/* protects mapping and geometry changes */
@@ -128,6 +132,10 @@ struct vfm_ring {
 	u64 wb_pfn;
 	struct vfm_run (*slots)[VFM_MAX_TARGETS];
 	u32 nslots;
+	u64 doorbells;
+	u64 descs;
+	u64 hits;
+	u64 errors;
 };
 
 /* One configuration message kept for replay. */
@@ -166,15 +174,11 @@ struct vfm_vec {
 	char name[32];
 };
 
-/* Counters, read through debugfs; updated without locks (approximate). */
+/* Pin cache counters, under pc->lock (ring counters live in the rings). */
 struct vfm_stats {
-	u64 doorbells;
-	u64 descs;
-	u64 pc_hits;
 	u64 pc_misses;
 	u64 pc_evictions;
 	u64 pc_unmaps;
-	u64 errors;
 };
 
 /* The per-VF parent: one per VF bound to a family driver. */

@@ -153,12 +153,12 @@ static void vfm_doorbell_basic_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 5, f->maps);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, T_BUF_IOVA(i)));
-	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->stats.descs);
+	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->rings[0].descs);
 	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->stats.pc_misses);
 
 	/* The same tail again posts nothing. */
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 4));
-	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->stats.descs);
+	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->rings[0].descs);
 }
 
 /* A buffer that straddles pages holds each of them. */
@@ -187,7 +187,7 @@ static void vfm_doorbell_wrap_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, 0, t_tail(f, 3));	/* wraps */
 	}
 	/* 19 in the first round, 16 in each later one. */
-	KUNIT_EXPECT_EQ(test, 83ULL, f->vd->stats.descs);
+	KUNIT_EXPECT_EQ(test, 83ULL, f->vd->rings[0].descs);
 	/* Each slot holds one reference: two slots per page. */
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, 2, vfm_fake_refs(f, T_BUF_IOVA(i)));
@@ -206,7 +206,7 @@ static void vfm_doorbell_rewind_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 10));
 	/* 10 -> 9 is a move of 15 around the ring: all but slot 9 rescanned. */
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 9));
-	KUNIT_EXPECT_EQ(test, 25ULL, f->vd->stats.descs);
+	KUNIT_EXPECT_EQ(test, 25ULL, f->vd->rings[0].descs);
 	KUNIT_EXPECT_EQ(test, 9U, vfm_fake_reg(f, T_TAIL_OFF));
 	/* Every slot holds exactly one buffer: no leaked references. */
 	for (i = 0; i < T_COUNT; i++)
@@ -227,7 +227,7 @@ static void vfm_doorbell_unmapped_test(struct kunit *test)
 	/* The device's tail stops before it. */
 	KUNIT_EXPECT_EQ(test, 2U, vfm_fake_reg(f, T_TAIL_OFF));
 	KUNIT_EXPECT_EQ(test, -1, vfm_fake_refs(f, 0xdead0000ULL));
-	KUNIT_EXPECT_EQ(test, 1ULL, f->vd->stats.errors);
+	KUNIT_EXPECT_EQ(test, 1ULL, f->vd->rings[0].errors);
 	/* Fixed, the same doorbell goes through. */
 	t_post(f, 2, T_BUF_IOVA(2), 64);
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 4));
