@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/pci_regs.h>
 
 #include "kselftest_harness.h"
@@ -21,6 +22,7 @@ struct dp_ctx {
 	struct vfm_pair p;
 	struct igbvf_guest g[2];
 	bool up[2];
+	int kmsg;
 };
 
 FIXTURE(datapath) {
@@ -46,20 +48,29 @@ FIXTURE_SETUP(datapath)
 	char why[256] = "";
 	int ret;
 
+	self->c.kmsg = -1;
 	ret = vfm_pair_setup(&self->c.p, variant->backend, why, sizeof(why));
 	if (ret == -ENODEV)
 		SKIP(return, "%s: %s", vfm_backend_name(variant->backend), why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	self->c.kmsg = vfm_kmsg_watch_open();
 }
 
 FIXTURE_TEARDOWN(datapath)
 {
+	struct vfm_kmsg_report k;
 	int i;
 
 	for (i = 0; i < 2; i++)
 		if (self->c.up[i])
 			igbvf_fini(&self->c.g[i]);
 	vfm_pair_teardown(&self->c.p);
+	/* honest traffic: no IOMMU fault, no kernel splat */
+	if (self->c.kmsg >= 0 && !vfm_kmsg_scan(self->c.kmsg, &k)) {
+		EXPECT_EQ(0, k.splats) TH_LOG("kernel: %s", k.first_splat);
+		EXPECT_EQ(0, k.iommu_faults) TH_LOG("%s", k.first_fault);
+		close(self->c.kmsg);
+	}
 }
 
 static int dp_up(struct dp_ctx *self, int i, const struct igbvf_cfg *cfg)

@@ -33,6 +33,7 @@ struct hg_ctx {
 	struct igbvf_guest g[2];
 	bool up[2];
 	bool fault_open;
+	int kmsg;
 };
 
 FIXTURE(hostile) {
@@ -92,18 +93,33 @@ FIXTURE_SETUP(hostile)
 	char why[256] = "";
 	int ret;
 
+	self->c.kmsg = -1;
 	ret = vfm_pair_setup(&self->c.p, variant->backend, why, sizeof(why));
 	if (ret == -ENODEV)
 		SKIP(return, "%s: %s", vfm_backend_name(variant->backend), why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	self->c.kmsg = vfm_kmsg_watch_open();
 	ASSERT_EQ(0, hg_up(&self->c, 1, 64, 0));
 }
 
 FIXTURE_TEARDOWN(hostile)
 {
+	struct vfm_kmsg_report k;
 	int i;
 
 	fault_end(&self->c);
+	/*
+	 * Host log clean: no splat ever; for the mdev not even an IOMMU
+	 * fault, since every address the device sees was translated.
+	 */
+	if (self->c.kmsg >= 0 && !vfm_kmsg_scan(self->c.kmsg, &k)) {
+		EXPECT_EQ(0, k.splats) TH_LOG("kernel: %s", k.first_splat);
+		if (variant->backend == VFM_BACKEND_MDEV)
+			EXPECT_EQ(0, k.iommu_faults)
+				TH_LOG("IOMMU fault (%u): %s", k.iommu_faults,
+				       k.first_fault);
+		close(self->c.kmsg);
+	}
 	for (i = 0; i < 2; i++)
 		if (self->c.up[i])
 			igbvf_fini(&self->c.g[i]);
@@ -323,12 +339,13 @@ TEST_F(hostile, tx_ring_unmapped)
 	int en, tail;
 
 	ASSERT_EQ(0, hg_up(c, 0, 32, 0));
+	/* disabled and empty (head = tail = 0), then the bad base */
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_DCTL, 0));
+	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_HEAD, 0));
+	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_TAIL, 0));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_BAL, (__u32)UNMAPPED_IOVA));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_BAH, UNMAPPED_IOVA >> 32));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_LEN, 32 * 16));
-	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_HEAD, 0));
-	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_TAIL, 0));
 	if (!IS_MDEV)
 		fault_begin(c);
 	vfm_expect_errors(true);
@@ -460,11 +477,11 @@ TEST_F(hostile, rx_ring_unmapped)
 		SKIP(return, "mdev only");
 	ASSERT_EQ(0, hg_up(c, 0, 32, 0));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_DCTL, 0));
+	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_HEAD, 0));
+	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_TAIL, 0));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_BAL, (__u32)UNMAPPED_IOVA));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_BAH, UNMAPPED_IOVA >> 32));
 	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_LEN, 32 * 16));
-	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_HEAD, 0));
-	ASSERT_EQ(0, bar_wr(c, q + IGBVF_Q_TAIL, 0));
 	vfm_expect_errors(true);
 	en = bar_wr(c, q + IGBVF_Q_DCTL, IGBVF_DCTL_ENABLE);
 	tail = bar_wr(c, q + IGBVF_Q_TAIL, 31);
@@ -590,6 +607,67 @@ TEST_F_TIMEOUT(hostile, garbage_descriptors, 300)
 	quiet_for(c, 100);
 	fault_end(c);
 	recover(_metadata, c);
+}
+
+/*
+ * Every descriptor the device would read an address from must be
+ * translated.  QEMU's igb takes a descriptor as "data" when both DTYP
+ * bits 20 and 21 are set (DTYP 3, 7, 0xb, 0xf), as "context" when only
+ * bit 21 is, and legacy descriptors (DEXT = 0) use buffer_addr too.
+ * Each kind with an unmapped address: EFAULT, or accepted without the
+ * device ever touching the address (no IOMMU fault in the log).
+ */
+TEST_F_TIMEOUT(hostile, tx_descriptor_kinds, 300)
+{
+	static const struct {
+		const char *name;
+		__u32 cmd;
+	} kind[] = {
+		{ "legacy (DEXT=0)", IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS },
+		{ "DTYP 0x7", (0x7U << 20) | IGBVF_TXD_CMD_DEXT |
+			      IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS },
+		{ "DTYP 0xb", (0xbU << 20) | IGBVF_TXD_CMD_DEXT |
+			      IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS },
+		{ "DTYP 0xf", (0xfU << 20) | IGBVF_TXD_CMD_DEXT |
+			      IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS },
+		{ "data, no EOP", IGBVF_TXD_DTYP_DATA | IGBVF_TXD_CMD_DEXT |
+				  IGBVF_TXD_CMD_RS },
+		{ "data, length 0", IGBVF_TXD_DTYP_DATA | IGBVF_TXD_CMD_DEXT |
+				    IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS },
+	};
+	struct hg_ctx *c = &self->c;
+	struct vfm_kmsg_report k;
+	unsigned int i;
+	int ret, bad = 0;
+
+	if (!IS_MDEV)
+		SKIP(return, "mdev only (vfio-pci would DMA-fault)");
+	ASSERT_LE(0, c->kmsg);
+	for (i = 0; i < ARRAY_SIZE(kind); i++) {
+		union igbvf_tx_desc *d;
+		__u32 len = strstr(kind[i].name, "length 0") ? 0 : 100;
+
+		ASSERT_EQ(0, hg_up(c, 0, 32, 0));
+		vfm_kmsg_scan(c->kmsg, &k);	/* forget older lines */
+		d = c->g[0].tx.desc->vaddr;
+		d->read.buffer_addr = htole64(UNMAPPED_IOVA + 0x4c0);
+		d->read.cmd_type_len = htole32(kind[i].cmd | IGBVF_TXD_CMD_IFCS |
+					       len);
+		d->read.olinfo_status = htole32(len << IGBVF_TXD_PAYLEN_SHIFT);
+		vfm_expect_errors(true);
+		ret = bar_wr(c, IGBVF_TXQ(0) + IGBVF_Q_TAIL, 1);
+		vfm_expect_errors(false);
+		usleep(200000);
+		ASSERT_EQ(0, vfm_kmsg_scan(c->kmsg, &k));
+		TH_LOG("%-16s tail write %d, IOMMU faults %u", kind[i].name,
+		       ret, k.iommu_faults);
+		EXPECT_TRUE(ret == 0 || ret == -EFAULT) TH_LOG("%d", ret);
+		if (k.iommu_faults)
+			bad++;
+		recover(_metadata, c);
+	}
+	EXPECT_EQ(0, bad) TH_LOG("%d descriptor kinds reached the device untranslated",
+				 bad);
 }
 
 TEST_HARNESS_MAIN

@@ -29,6 +29,7 @@ struct lc_ctx {
 	int orig_numvfs;
 	char extra_uuid[VFM_UUID_LEN];
 	bool extra_created;
+	int kmsg;
 };
 
 FIXTURE(lifecycle) {
@@ -52,6 +53,7 @@ FIXTURE_SETUP(lifecycle)
 	char why[256] = "";
 	int ret;
 
+	self->c.kmsg = vfm_kmsg_watch_open();
 	ret = vfm_env_prepare(&self->c.p, variant->backend, 1, why,
 			      sizeof(why));
 	if (ret == -ENODEV)
@@ -64,6 +66,7 @@ FIXTURE_SETUP(lifecycle)
 FIXTURE_TEARDOWN(lifecycle)
 {
 	struct lc_ctx *c = &self->c;
+	struct vfm_kmsg_report k;
 
 	vfm_pair_teardown(&c->p);
 	if (c->extra_created && vfm_mdev_exists(c->extra_uuid))
@@ -71,6 +74,10 @@ FIXTURE_TEARDOWN(lifecycle)
 	/* put back what destructive tests took away */
 	if (vfm_sriov_numvfs(c->p.pf) < c->orig_numvfs)
 		vfm_sriov_set_numvfs(c->p.pf, c->orig_numvfs);
+	if (c->kmsg >= 0 && !vfm_kmsg_scan(c->kmsg, &k)) {
+		EXPECT_EQ(0, k.splats) TH_LOG("kernel: %s", k.first_splat);
+		close(c->kmsg);
+	}
 }
 
 /* The VMM: wait for the release request, then close the device. */
@@ -280,8 +287,6 @@ TEST_F_TIMEOUT(lifecycle, sriov_numvfs_zero_while_open, 120)
 	struct lc_ctx *c = &self->c;
 	char path[PATH_MAX];
 
-	if (getenv("VFMDEV_VFS"))
-		SKIP(return, "VFs given by VFMDEV_VFS: not destroying them");
 	take_away(_metadata, c, op_numvfs_zero, "sriov_numvfs=0");
 	ASSERT_EQ(0, vfm_sriov_numvfs(c->p.pf));
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", c->p.vf[0]);

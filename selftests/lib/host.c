@@ -690,6 +690,89 @@ int vfm_kmsg(const char *fmt, ...)
 	return 0;
 }
 
+int vfm_kmsg_watch_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+
+		vfm_err("open /dev/kmsg: %s", strerror(e));
+		return -e;
+	}
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		int e = errno;
+
+		vfm_err("lseek /dev/kmsg: %s", strerror(e));
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static bool vfm_kmsg_is_fault(const char *m)
+{
+	return (strstr(m, "DMAR:") && strstr(m, "fault")) ||
+	       strstr(m, "AMD-Vi: Event") || strstr(m, "IO_PAGE_FAULT");
+}
+
+static bool vfm_kmsg_is_splat(const char *m)
+{
+	static const char * const pat[] = {
+		"WARNING:", "BUG:", "Oops", "general protection fault",
+		"KASAN:", "UBSAN:", "refcount_t:", "list_add corruption",
+		"list_del corruption", "kernel BUG", "Call Trace:",
+		"possible recursive locking", "circular locking dependency",
+		"sleeping function called from invalid context",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pat); i++)
+		if (strstr(m, pat[i]))
+			return true;
+	return false;
+}
+
+int vfm_kmsg_scan(int fd, struct vfm_kmsg_report *r)
+{
+	char rec[1024];
+
+	memset(r, 0, sizeof(*r));
+	if (fd < 0)
+		return -EBADF;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		const char *msg;
+
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;	/* records overwritten: go on */
+			if (errno == EAGAIN)
+				break;
+			n = -errno;
+			vfm_err("read /dev/kmsg: %s", strerror(-n));
+			return (int)n;
+		}
+		if (!n)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		if (strstr(msg, "vfmdev-test:"))
+			continue;
+		if (vfm_kmsg_is_fault(msg)) {
+			if (!r->iommu_faults++)
+				snprintf(r->first_fault, sizeof(r->first_fault),
+					 "%.*s", (int)strcspn(msg, "\n"), msg);
+		} else if (vfm_kmsg_is_splat(msg)) {
+			if (!r->splats++)
+				snprintf(r->first_splat, sizeof(r->first_splat),
+					 "%.*s", (int)strcspn(msg, "\n"), msg);
+		}
+	}
+	return 0;
+}
+
 const char *vfm_mdev_unavailable(void)
 {
 	static char why[256];

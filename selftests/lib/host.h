@@ -102,6 +102,20 @@ void vfm_module_path(const char *name, char *path, size_t len);
 __printf(1, 2) int vfm_kmsg(const char *fmt, ...);
 
 /*
+ * Kernel log watch: open /dev/kmsg at its end, later scan what was logged
+ * since for IOMMU faults and kernel splats (WARNING, BUG, Oops, KASAN...).
+ */
+struct vfm_kmsg_report {
+	unsigned int iommu_faults;
+	unsigned int splats;
+	char first_fault[160];
+	char first_splat[160];
+};
+
+int vfm_kmsg_watch_open(void);
+int vfm_kmsg_scan(int fd, struct vfm_kmsg_report *r);
+
+/*
  * Describe why the mdev backend cannot be used, or NULL if it can:
  * the tests SKIP with that text.
  */
