@@ -94,3 +94,14 @@ load_kernel() {
 	[ -d "$KDIR" ] || die "$f: KDIR '$KDIR' is not a directory"
 	KSLOW=${KSLOW:-1}
 }
+
+# lock_tree: one rig run (make test/demo/bench/shell) at a time per work
+# tree, since they share out/ and results/. Held until the script exits.
+lock_tree() {
+	mkdir -p "$VFMDEV_TOP/out"
+	exec 8> "$VFMDEV_TOP/out/.lock"
+	if ! flock -n 8; then
+		log "another make test/demo/bench runs in this tree: waiting for it"
+		flock 8
+	fi
+}

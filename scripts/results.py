@@ -114,7 +114,10 @@ def parse_tap(kernel, prog, sec, out):
         if m:
             plan = int(m.group(1))
             if plan == 0:
-                plan_skip = m.group(2) or 'skipped'
+                why = (m.group(2) or '').strip()
+                if why.upper().startswith('SKIP'):
+                    why = why[4:].strip(' :')
+                plan_skip = why or 'skipped'
             continue
         m = RESULT.match(line)
         if not m:
@@ -269,7 +272,8 @@ def main():
     if done:
         out.append(('PASS', f'{a.kernel}/boot', None, []))
     else:
-        why = {'124': 'timed out', '?': 'no status'}.get(rc, f'QEMU exit status {rc}')
+        why = {'124': 'timed out', '?': 'no status',
+               '0': 'the guest reset or panicked'}.get(rc, f'QEMU exit status {rc}')
         ctail = [l for l in (console or []) if l.strip()][-15:]
         out.append(('FAIL', f'{a.kernel}/boot', f'the guest did not finish its '
                     f'job ({why}); console.log ends:', ctail))

@@ -94,11 +94,12 @@ else
 	qpid=$!
 	tpid=
 	if [ "$live" = 1 ]; then
-		# The programs' output only: neither the protocol's records nor
-		# the kernel log dumped at the end.
+		# The programs' output only: not the protocol's records, the
+		# setup's TAP (judged afterwards) or the kernel log at the end.
 		tail -n +1 -f "$outdir/serial.log" --pid="$qpid" | awk '
 			{ sub(/\r$/, "") }
-			$1 == "@vfmdev" && $2 == "begin" { show = ($3 != "dmesg"); next }
+			$1 == "@vfmdev" && $2 == "begin" {
+				show = ($3 != "dmesg" && $3 != "setup"); next }
 			$1 == "@vfmdev" { show = 0; next }
 			show { print; fflush() }' &
 		tpid=$!

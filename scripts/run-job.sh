@@ -19,6 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 job=${1:?usage: run-job.sh demo|bench|shell}
 k=${RIG_KERNEL:-stock}
 res="$VFMDEV_TOP/results"
+lock_tree
 mkdir -p "$res/host"
 
 # quiet STEP CMD...: run CMD with its output in a log; say only what matters.
@@ -52,26 +53,39 @@ quiet modules bash "$here/build.sh" modules "$k" || true
 quiet selftests bash "$here/build.sh" selftests "$k" || true
 quiet initramfs bash "$here/initramfs.sh" "$k" || exit 1
 
+# verdict DIR: boot, setup, each program's exit status and the kernel-log
+# scan, as in 'make test'; only failures are shown.
+verdict() {
+	local out=$1 rc=0
+	"$(vfmdev_python)" "$here/results.py" --kernel "$KNAME" --dir "$out" \
+		--no-tap > "$out/verdict.txt" || rc=1
+	grep -E '^(FAIL|    \|)' "$out/verdict.txt" || true
+	return "$rc"
+}
+
+load_kernel "$k"
+out="$res/$KNAME/$job"
 case "$job" in
 bench)
-	if ! ls "$VFMDEV_TOP/out/$k/stage/tests"/bench_* > /dev/null 2>&1; then
+	if ! ls "$VFMDEV_TOP/out/$KNAME/stage/tests"/bench_* > /dev/null 2>&1; then
 		echo "bench: there are no benchmark programs (selftests/build/bench_*): nothing to run"
 		exit 0
 	fi
-	exec bash "$here/rig.sh" --kernel "$k" --job bench --live
+	rc=0
+	bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
+	verdict "$out" || rc=1
+	[ "$rc" -eq 0 ] && echo "== bench finished; kernel log clean" ||
+		echo "== bench FAILED (${out#"$VFMDEV_TOP"/}/)"
+	exit "$rc"
 	;;
 shell)
 	exec bash "$here/rig.sh" --kernel "$k" --job shell
 	;;
 demo)
-	out="$res/$(load_kernel "$k" && echo "$KNAME")/demo"
 	rc=0
 	bash "$here/rig.sh" --kernel "$k" --job demo --live --out "$out" || rc=$?
 	echo
-	# The demo's own verdict is its exit status; the kernel log is checked
-	# as in 'make test'.
-	"$(vfmdev_python)" "$here/results.py" --kernel "$k" --dir "$out" --no-tap > "$out/verdict.txt" || rc=1
-	grep -E '^(FAIL|    \|)' "$out/verdict.txt" || true
+	verdict "$out" || rc=1
 	if [ "$rc" -eq 0 ]; then
 		echo "== demo finished; kernel log clean (console: ${out#"$VFMDEV_TOP"/}/console.log)"
 	else

@@ -24,6 +24,7 @@ RIG_TEST_TIMEOUT=${RIG_TEST_TIMEOUT:-300}
 RIG_TIMEOUT=${RIG_TIMEOUT:-900}
 RIG_HOSTROOT=${RIG_HOSTROOT:-1}
 PY=$(vfmdev_python)
+lock_tree
 
 res="$VFMDEV_TOP/results"
 mkdir -p "$res/host"
