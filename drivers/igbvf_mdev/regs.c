@@ -111,16 +111,21 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_ring_enable);
  *
  * RX (read format): packet buffer address in quadword 0; the header
  * buffer address in quadword 1 only when SRRCTL selects header split
- * (bit 0 of that quadword is DD, not an address bit).  TX: a data
- * descriptor hands its buffer to the device for reading; a context
- * descriptor carries no address; a zero-length buffer is not fetched.
+ * (bit 0 of that quadword is DD, not an address bit).
+ *
+ * TX: only an advanced context descriptor (DEXT, DTYP 2) carries no
+ * address.  Every other descriptor is checked as a data descriptor,
+ * reserved types included: devices differ in how they read DTYP (QEMU's
+ * igb takes any type with bits 20 and 21 set as data), and a descriptor
+ * the device may fetch a buffer for must never name unchecked memory.
+ * A zero length is checked as one byte for the same reason.
  */
 int igbvf_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		 struct vfm_dma_target *t)
 {
 	u64 q0 = get_unaligned_le64(desc);
 	u64 q1 = get_unaligned_le64(desc + 8);
-	u32 cmd, len;
+	u32 cmd;
 
 	if (cfg->dir == VFM_RING_RX) {
 		t[0].iova = q0 & ~1ULL;
@@ -136,13 +141,10 @@ int igbvf_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 
 	cmd = lower_32_bits(q1);
 	if ((cmd & IGBVF_TXD_DEXT) &&
-	    FIELD_GET(IGBVF_TXD_DTYP, cmd) != IGBVF_TXD_DTYP_DATA)
-		return 0;	/* context (or unknown) descriptor */
-	len = FIELD_GET(IGBVF_TXD_LEN, cmd);
-	if (!len)
+	    FIELD_GET(IGBVF_TXD_DTYP, cmd) == IGBVF_TXD_DTYP_CTXT)
 		return 0;
 	t[0].iova = q0;
-	t[0].len = len;
+	t[0].len = max_t(u32, FIELD_GET(IGBVF_TXD_LEN, cmd), 1);
 	t[0].write = false;
 	return 1;
 }

@@ -143,9 +143,18 @@ static void igbvf_decode_tx_test(struct kunit *test)
 	igbvf_desc(d, 0x1000, 60);
 	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
 	KUNIT_EXPECT_EQ(test, 60U, t[0].len);
-	/* Zero-length data: nothing fetched. */
+	/* Reserved types a device may take for data (QEMU: DTYP 7, 0xb, 0xf). */
+	igbvf_desc(d, 0x2000, 0x20700040);
+	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	KUNIT_EXPECT_EQ(test, 0x2000ULL, t[0].iova);
+	igbvf_desc(d, 0x2000, 0x20f00040);
+	KUNIT_EXPECT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	igbvf_desc(d, 0x2000, 0x20600040);
+	KUNIT_EXPECT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	/* Zero length: the address is still checked. */
 	igbvf_desc(d, 0x1000, 0x23300000);
-	KUNIT_EXPECT_EQ(test, 0, igbvf_decode(&cfg, d, t));
+	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	KUNIT_EXPECT_EQ(test, 1U, t[0].len);
 	/* Maximum DTALEN. */
 	igbvf_desc(d, 0x1000, 0x2330ffff);
 	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
