@@ -246,6 +246,12 @@ again:
 		r->doorbells++;
 		counted = true;
 	}
+	if (!r->mapped && new_tail == r->tail) {
+		/* Nothing posted: an empty ring need not be mapped. */
+		iowrite32(new_tail, vd->par->bar0 + off);
+		spin_unlock(&r->lock);
+		return 0;
+	}
 	if (!r->mapped) {
 		spin_unlock(&r->lock);
 		mutex_lock(&r->setup);

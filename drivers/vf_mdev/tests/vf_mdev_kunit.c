@@ -275,6 +275,8 @@ static void vfm_ring_bad_base_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EFAULT,
 			vfm_ring_write(vd, t_reg(VFM_REG_RING_CTRL), 0x28, 1));
 	KUNIT_EXPECT_EQ(test, 0U, vfm_fake_reg(f, 0x28));
+	/* An empty doorbell needs no ring; posting one does. */
+	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 0));
 	KUNIT_EXPECT_EQ(test, -EFAULT, t_tail(f, 1));
 	/* Misaligned base and impossible lengths: EINVAL. */
 	vfm_ring_write(vd, t_reg(VFM_REG_RING_BASE_LO), 0x0, FAKE_IOVA + 8);
@@ -283,7 +285,7 @@ static void vfm_ring_bad_base_test(struct kunit *test)
 	vfm_ring_write(vd, t_reg(VFM_REG_RING_LEN), 0x8, 8192);
 	KUNIT_EXPECT_EQ(test, -EINVAL, t_tail(f, 1));
 	vfm_ring_write(vd, t_reg(VFM_REG_RING_LEN), 0x8, 0);
-	KUNIT_EXPECT_EQ(test, -EINVAL, t_tail(f, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, t_tail(f, 1));
 }
 
 /* Moving the ring lets go of the old one; the next doorbell maps anew. */
