@@ -12,6 +12,7 @@
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "vfm.h"
@@ -142,26 +143,33 @@ static int vfm_msix_trigger(struct vfm_dev *vd, struct vfio_irq_set *hdr,
 
 	if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
 		const s32 *fds = data;
+		struct eventfd_ctx **ctx;
 
-		ret = vfm_vecs_enable(vd);
-		if (ret)
-			return ret;
 		/* Resolve every fd first: all or nothing. */
-		for (i = 0; i < hdr->count; i++) {
-			if (fds[i] < -1)
-				return -EINVAL;
-		}
-		for (i = 0; i < hdr->count; i++) {
-			struct eventfd_ctx *ctx = NULL;
-
-			if (fds[i] >= 0) {
-				ctx = eventfd_ctx_fdget(fds[i]);
-				if (IS_ERR(ctx))
-					return PTR_ERR(ctx);
+		ctx = kcalloc(hdr->count, sizeof(*ctx), GFP_KERNEL);
+		if (!ctx)
+			return -ENOMEM;
+		for (i = 0, ret = 0; i < hdr->count && !ret; i++) {
+			if (fds[i] < -1) {
+				ret = -EINVAL;
+			} else if (fds[i] >= 0) {
+				ctx[i] = eventfd_ctx_fdget(fds[i]);
+				if (IS_ERR(ctx[i])) {
+					ret = PTR_ERR(ctx[i]);
+					ctx[i] = NULL;
+				}
 			}
-			vfm_vec_set_trigger(&vd->vecs[hdr->start + i], ctx);
 		}
-		return 0;
+		if (!ret)
+			ret = vfm_vecs_enable(vd);
+		for (i = 0; i < hdr->count; i++) {
+			if (!ret)
+				vfm_vec_set_trigger(&vd->vecs[hdr->start + i], ctx[i]);
+			else if (ctx[i])
+				eventfd_ctx_put(ctx[i]);
+		}
+		kfree(ctx);
+		return ret;
 	}
 
 	/* DATA_NONE or DATA_BOOL: fire the eventfds (loopback test). */
