@@ -31,11 +31,18 @@ FIXTURE(datapath) {
 
 FIXTURE_VARIANT(datapath) {
 	enum vfm_backend backend;
+	bool cdev;	/* VFIO device cdev + iommufd instead of type1 */
 };
 
 #ifndef VFM_BASELINE
 FIXTURE_VARIANT_ADD(datapath, mdev) {
 	.backend = VFM_BACKEND_MDEV,
+};
+
+/* The same mdev through /dev/vfio/devices/vfioN bound to an iommufd IOAS. */
+FIXTURE_VARIANT_ADD(datapath, mdev_cdev) {
+	.backend = VFM_BACKEND_MDEV,
+	.cdev = true,
 };
 #endif
 
@@ -49,6 +56,11 @@ FIXTURE_SETUP(datapath)
 	int ret;
 
 	self->c.kmsg = -1;
+	if (variant->cdev) {
+		if (vfm_cdev_available())
+			SKIP(return, "no /dev/iommu: kernel without IOMMUFD");
+		vfm_use_cdev(true);
+	}
 	ret = vfm_pair_setup(&self->c.p, variant->backend, why, sizeof(why));
 	if (ret == -ENODEV)
 		SKIP(return, "%s: %s", vfm_backend_name(variant->backend), why);

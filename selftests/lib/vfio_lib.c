@@ -16,7 +16,11 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <dirent.h>
 #include <linux/pci_regs.h>
+#if __has_include("linux/iommufd.h")
+#include <linux/iommufd.h>
+#endif
 
 #include "vfio_lib.h"
 
@@ -466,12 +470,149 @@ static int vfm_open_container(struct vfm_dev *d)
 	return 0;
 }
 
+static bool vfm_cdev_mode;
+
+void vfm_use_cdev(bool on)
+{
+	vfm_cdev_mode = on;
+}
+
+int vfm_cdev_available(void)
+{
+	return access("/dev/iommu", R_OK | W_OK) ? -ENODEV : 0;
+}
+
+#if defined(VFIO_DEVICE_BIND_IOMMUFD) && defined(IOMMU_IOAS_ALLOC)
+/* /dev/vfio/devices/vfioN of a device, from its vfio-dev directory. */
+static int vfm_cdev_path(struct vfm_dev *d, char *path, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *dp;
+	int ret = -ENOENT;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/%s/devices/%s/vfio-dev",
+		 d->backend == VFM_BACKEND_MDEV ? "mdev" : "pci", d->name);
+	dp = opendir(dir);
+	if (!dp) {
+		ret = -errno;
+		vfm_err("%s: %s", dir, strerror(-ret));
+		return ret;
+	}
+	while ((e = readdir(dp))) {
+		if (!strncmp(e->d_name, "vfio", 4)) {
+			snprintf(path, len, "/dev/vfio/devices/%s", e->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(dp);
+	if (ret)
+		vfm_err("%s: no vfioN entry", dir);
+	return ret;
+}
+
+/* Open the device cdev, bind it to a new iommufd, attach a new IOAS. */
+static int vfm_open_cdev(struct vfm_dev *d)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vfm_cdev_path(d, path, sizeof(path));
+	if (ret)
+		return ret;
+	d->device_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->device_fd < 0) {
+		ret = -errno;
+		vfm_err("open %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	d->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (d->iommufd < 0) {
+		ret = -errno;
+		vfm_err("open /dev/iommu: %s", strerror(-ret));
+		return ret;
+	}
+	bind.iommufd = d->iommufd;
+	if (ioctl(d->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+		ret = -errno;
+		vfm_err("%s: VFIO_DEVICE_BIND_IOMMUFD: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
+		ret = -errno;
+		vfm_err("IOMMU_IOAS_ALLOC: %s", strerror(-ret));
+		return ret;
+	}
+	d->ioas_id = alloc.out_ioas_id;
+	at.pt_id = d->ioas_id;
+	if (ioctl(d->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at)) {
+		ret = -errno;
+		vfm_err("%s: VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s", path,
+			strerror(-ret));
+		return ret;
+	}
+	d->cdev = true;
+	return 0;
+}
+
+static int vfm_cdev_map(struct vfm_dev *d, struct vfm_dma *m)
+{
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = d->ioas_id,
+		.user_va = (__u64)(unsigned long)m->vaddr,
+		.length = m->size,
+		.iova = m->iova,
+	};
+
+	return ioctl(d->iommufd, IOMMU_IOAS_MAP, &map) ? -errno : 0;
+}
+
+static int vfm_cdev_unmap(struct vfm_dev *d, struct vfm_dma *m, __u64 *done)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap),
+		.ioas_id = d->ioas_id,
+		.iova = m->iova,
+		.length = m->size,
+	};
+
+	if (ioctl(d->iommufd, IOMMU_IOAS_UNMAP, &unmap))
+		return -errno;
+	*done = unmap.length;
+	return 0;
+}
+#else
+static int vfm_open_cdev(struct vfm_dev *d)
+{
+	vfm_err("%s: built without the VFIO cdev uAPI", d->name);
+	return -ENOTSUP;
+}
+
+static int vfm_cdev_map(struct vfm_dev *d, struct vfm_dma *m)
+{
+	return -ENOTSUP;
+}
+
+static int vfm_cdev_unmap(struct vfm_dev *d, struct vfm_dma *m, __u64 *done)
+{
+	return -ENOTSUP;
+}
+#endif
+
 int vfm_open(struct vfm_dev *d, enum vfm_backend b, const char *name)
 {
 	__u32 i;
 	int ret;
 
 	memset(d, 0, sizeof(*d));
+	d->iommufd = -1;
 	d->container_fd = -1;
 	d->group_fd = -1;
 	d->device_fd = -1;
@@ -482,19 +623,27 @@ int vfm_open(struct vfm_dev *d, enum vfm_backend b, const char *name)
 		d->msix_fds[i] = -1;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 
-	ret = vfm_iommu_group_of(b, name);
-	if (ret < 0)
-		goto fail;
-	d->group_id = ret;
-	ret = vfm_open_container(d);
-	if (ret)
-		goto fail;
-	d->device_fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
-	if (d->device_fd < 0) {
-		ret = -errno;
-		vfm_err("%s: VFIO_GROUP_GET_DEVICE_FD: %s", name,
-			strerror(-ret));
-		goto fail;
+	if (vfm_cdev_mode) {
+		d->group_id = -1;
+		ret = vfm_open_cdev(d);
+		if (ret)
+			goto fail;
+	} else {
+		ret = vfm_iommu_group_of(b, name);
+		if (ret < 0)
+			goto fail;
+		d->group_id = ret;
+		ret = vfm_open_container(d);
+		if (ret)
+			goto fail;
+		d->device_fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD,
+				     name);
+		if (d->device_fd < 0) {
+			ret = -errno;
+			vfm_err("%s: VFIO_GROUP_GET_DEVICE_FD: %s", name,
+				strerror(-ret));
+			goto fail;
+		}
 	}
 	d->info.argsz = sizeof(d->info);
 	if (ioctl(d->device_fd, VFIO_DEVICE_GET_INFO, &d->info)) {
@@ -526,8 +675,9 @@ int vfm_open(struct vfm_dev *d, enum vfm_backend b, const char *name)
 		if (ret)
 			goto fail;
 	}
-	vfm_info("%s: opened (%s, group %d, %u regions, %u irqs)", name,
-		 vfm_backend_name(b), d->group_id, d->info.num_regions,
+	vfm_info("%s: opened (%s, %s %d, %u regions, %u irqs)", name,
+		 vfm_backend_name(b), d->cdev ? "cdev, IOAS" : "group",
+		 d->cdev ? (int)d->ioas_id : d->group_id, d->info.num_regions,
 		 d->info.num_irqs);
 	return 0;
 fail:
@@ -556,6 +706,8 @@ void vfm_close(struct vfm_dev *d)
 		close(d->group_fd);
 	if (d->container_fd >= 0)
 		close(d->container_fd);
+	if (d->iommufd >= 0)
+		close(d->iommufd);
 	for (i = 0; i < VFM_MAX_MSIX; i++) {
 		if (d->msix_fds[i] >= 0)
 			close(d->msix_fds[i]);
@@ -566,6 +718,7 @@ void vfm_close(struct vfm_dev *d)
 	d->device_fd = -1;
 	d->group_fd = -1;
 	d->container_fd = -1;
+	d->iommufd = -1;
 	d->req_fd = -1;
 	d->nr_msix = 0;
 }
@@ -640,7 +793,16 @@ int vfm_dma_map(struct vfm_dev *d, struct vfm_dma *m)
 		.size = m->size,
 	};
 
-	if (ioctl(d->container_fd, VFIO_IOMMU_MAP_DMA, &map)) {
+	if (d->cdev) {
+		int ret = vfm_cdev_map(d, m);
+
+		if (ret) {
+			vfm_err("%s: IOMMU_IOAS_MAP iova %#llx size %#llx: %s",
+				d->name, (unsigned long long)m->iova,
+				(unsigned long long)m->size, strerror(-ret));
+			return ret;
+		}
+	} else if (ioctl(d->container_fd, VFIO_IOMMU_MAP_DMA, &map)) {
 		int e = errno;
 
 		vfm_err("%s: VFIO_IOMMU_MAP_DMA iova %#llx size %#llx: %s",
@@ -662,7 +824,15 @@ int vfm_dma_unmap(struct vfm_dev *d, struct vfm_dma *m)
 
 	if (!m->mapped)
 		return 0;
-	if (ioctl(d->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
+	if (d->cdev) {
+		int ret = vfm_cdev_unmap(d, m, &unmap.size);
+
+		if (ret) {
+			vfm_err("%s: IOMMU_IOAS_UNMAP iova %#llx: %s", d->name,
+				(unsigned long long)m->iova, strerror(-ret));
+			return ret;
+		}
+	} else if (ioctl(d->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
 		int e = errno;
 
 		vfm_err("%s: VFIO_IOMMU_UNMAP_DMA iova %#llx: %s", d->name,
@@ -706,7 +876,7 @@ void vfm_dma_free(struct vfm_dev *d, struct vfm_dma *m)
 {
 	if (!m || !m->used)
 		return;
-	if (m->mapped && d->container_fd >= 0)
+	if (m->mapped && (d->container_fd >= 0 || d->iommufd >= 0))
 		vfm_dma_unmap(d, m);
 	munmap(m->vaddr, m->size);
 	memset(m, 0, sizeof(*m));

@@ -73,6 +73,9 @@ struct vfm_dma {
 
 struct vfm_dev {
 	enum vfm_backend backend;
+	bool cdev;			/* opened as /dev/vfio/devices/vfioN */
+	int iommufd;			/* cdev: /dev/iommu */
+	__u32 ioas_id;			/* cdev: the IOAS the device is attached to */
 	char name[VFM_NAME_LEN];	/* BDF or mdev UUID */
 	int group_id;
 	int container_fd;
@@ -124,6 +127,14 @@ int vfm_iommu_group_of(enum vfm_backend b, const char *name);
  * mmappable area.  On failure everything is undone.
  */
 int vfm_open(struct vfm_dev *d, enum vfm_backend b, const char *name);
+/*
+ * Open devices from now on through the VFIO device cdev bound to an
+ * iommufd IOAS (true) or through group and type1 container (false, the
+ * default).  Per process.
+ */
+void vfm_use_cdev(bool on);
+/* 0 if this kernel offers the cdev path (/dev/iommu), else -ENODEV. */
+int vfm_cdev_available(void);
 void vfm_close(struct vfm_dev *d);
 int vfm_reset(struct vfm_dev *d);
 
