@@ -165,7 +165,9 @@ def parse_tap(kernel, prog, sec, out):
         return
     rc = int(end.get('rc', '255')) if end.get('rc', '').isdigit() else 255
     if 'timeout' in end:
-        out.append(('FAIL', base, f'timed out after {end["timeout"]} s', tail))
+        stuck = ' and could not be killed' if 'stuck' in end else ''
+        out.append(('FAIL', base, f'timed out after {end["timeout"]} s{stuck}',
+                    tail))
         return
     if plan_skip is not None:
         out.append(('SKIP', base, plan_skip, []))

@@ -26,11 +26,13 @@ kmsg() { echo "vfmdev-rig: $*" > /dev/kmsg; }
 
 # run_prog SECTION TIMEOUT PROGRAM [ARGS]: run PROGRAM with its output
 # (stdout and stderr) going to the result channel and the console, in its own
-# session, killed with everything it started after TIMEOUT seconds.
+# session, killed with everything it started after TIMEOUT seconds. If it
+# still holds its output 30 s later (stuck in the kernel), it is left behind
+# and the job goes on.
 run_prog() {
 	local name=$1 tmo=$2 t0 t1 rc pid wd to=
 	shift 2
-	rm -f /tmp/run.rc /tmp/run.pgid /tmp/run.timeout
+	rm -f /tmp/run.rc /tmp/run.pgid /tmp/run.timeout /tmp/run.stuck
 	res "begin $name"
 	kmsg "begin $name"
 	t0=$(uptime_s)
@@ -43,6 +45,9 @@ run_prog() {
 		sleep "$tmo"
 		echo 1 > /tmp/run.timeout
 		[ -f /tmp/run.pgid ] && kill -KILL -"$(cat /tmp/run.pgid)"
+		sleep 30
+		echo 1 > /tmp/run.stuck
+		kill -KILL "$pid"
 	) 2>/dev/null &
 	wd=$!
 	wait "$pid"
@@ -51,6 +56,7 @@ run_prog() {
 	t1=$(uptime_s)
 	rc=$(cat /tmp/run.rc 2>/dev/null || echo 255)
 	[ -f /tmp/run.timeout ] && to=" timeout=$tmo"
+	[ -f /tmp/run.stuck ] && to="$to stuck=1"
 	echo >&9
 	res "end $name rc=$rc secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')$to"
 	kmsg "end $name rc=$rc$to"
