@@ -238,6 +238,8 @@ unsigned int vfm_traffic_len(const struct vfm_traffic *t, unsigned int seq)
 {
 	unsigned int span = t->max_len - t->min_len + 1;
 
+	if (t->lens && t->nlens)
+		return t->lens[seq % t->nlens];
 	if (t->sweep)
 		return t->min_len + seq % span;
 	return t->min_len + vfm_rand(seq * 2654435761U + t->seed + 1) % span;

@@ -59,6 +59,8 @@ struct vfm_traffic {
 	unsigned int min_len;	/* >= 60 */
 	unsigned int max_len;	/* <= 1514 */
 	bool sweep;		/* lengths min..max in order, then wrap */
+	const unsigned int *lens;	/* if set: lengths cycle through these */
+	unsigned int nlens;
 	unsigned int seed;	/* random lengths when !sweep */
 	bool use_irq;		/* wait on the RX vector eventfd */
 	unsigned int window;	/* frames in flight (0: rx ring - 2) */
