@@ -74,6 +74,14 @@ bench)
 	rc=0
 	bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
 	verdict "$out" || rc=1
+	# The machine-readable figures ("bench: name=value unit"), together.
+	tr -d '\r' < "$out/serial.log" | grep '^bench: ' > "$out/figures.txt" || true
+	if [ -s "$out/figures.txt" ]; then
+		echo
+		echo "== bench figures (QEMU TCG: absolute numbers are emulation speeds; compare ratios)"
+		cat "$out/figures.txt"
+		echo "== (also in ${out#"$VFMDEV_TOP"/}/figures.txt)"
+	fi
 	[ "$rc" -eq 0 ] && echo "== bench finished; kernel log clean" ||
 		echo "== bench FAILED (${out#"$VFMDEV_TOP"/}/)"
 	exit "$rc"
