@@ -49,24 +49,51 @@ void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_init);
 
 /*
- * Remove dead entries (refs == -1, already erased from the xarray): unmap
- * them with one IOTLB flush, then unpin.  The unmap completes before the
- * pages go back to the VMM.
+ * Take @p out of the cache: erase it and queue it on @gone; under
+ * pc->lock.  The caller unmaps the queue (vfm_pins_unmap) before
+ * dropping the lock and unpins it (vfm_pins_unpin) after.
  */
-static void vfm_pins_release(struct vfm_dev *vd, struct vfm_pin **v, int n)
+static void vfm_pin_take(struct vfm_pcache *pc, struct vfm_pin *p,
+			 struct list_head *gone)
 {
-	struct vfm_pcache *pc = &vd->pc;
-	u64 iova[VFM_RELEASE_BATCH];
-	int i;
+	atomic_set(&p->refs, -1);
+	xa_erase(&pc->pins, p->iova_pfn);
+	list_add_tail(&p->gone, gone);
+	pc->count--;
+}
 
-	for (i = 0; i < n; i++)
-		iova[i] = (u64)v[i]->iova_pfn << PAGE_SHIFT;
-	pc->ops->unmap(vd, iova, n);
-	for (i = 0; i < n; i++) {
-		pc->ops->unpin(vd, iova[i]);
-		kfree_rcu(v[i], rcu);
+/* Unmap every page on @gone, one IOTLB flush per batch; under pc->lock. */
+static void vfm_pins_unmap(struct vfm_dev *vd, struct list_head *gone)
+{
+	u64 iova[VFM_RELEASE_BATCH];
+	struct vfm_pin *p;
+	int n = 0;
+
+	lockdep_assert_held(&vd->pc.lock);
+	list_for_each_entry(p, gone, gone) {
+		iova[n++] = (u64)p->iova_pfn << PAGE_SHIFT;
+		if (n == VFM_RELEASE_BATCH) {
+			vd->pc.ops->unmap(vd, iova, n);
+			n = 0;
+		}
 	}
-	pc->count -= n;
+	if (n)
+		vd->pc.ops->unmap(vd, iova, n);
+}
+
+/*
+ * Give the pages on @gone back: unpin, free.  Without pc->lock: VFIO
+ * takes its own locks here, the ones it holds when it calls dma_unmap.
+ */
+static void vfm_pins_unpin(struct vfm_dev *vd, struct list_head *gone)
+{
+	struct vfm_pin *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, gone, gone) {
+		list_del(&p->gone);
+		vd->pc.ops->unpin(vd, (u64)p->iova_pfn << PAGE_SHIFT);
+		kfree_rcu(p, rcu);
+	}
 }
 
 /**
@@ -78,25 +105,17 @@ static void vfm_pins_release(struct vfm_dev *vd, struct vfm_pin **v, int n)
 void vfm_pcache_flush(struct vfm_dev *vd)
 {
 	struct vfm_pcache *pc = &vd->pc;
-	struct vfm_pin *batch[VFM_RELEASE_BATCH];
 	struct vfm_pin *p;
 	unsigned long idx;
-	int n = 0;
+	LIST_HEAD(gone);
 
 	mutex_lock(&pc->lock);
 	pc->active = false;
-	xa_for_each(&pc->pins, idx, p) {
-		atomic_set(&p->refs, -1);
-		xa_erase(&pc->pins, idx);
-		batch[n++] = p;
-		if (n == VFM_RELEASE_BATCH) {
-			vfm_pins_release(vd, batch, n);
-			n = 0;
-		}
-	}
-	if (n)
-		vfm_pins_release(vd, batch, n);
+	xa_for_each(&pc->pins, idx, p)
+		vfm_pin_take(pc, p, &gone);
+	vfm_pins_unmap(vd, &gone);
 	mutex_unlock(&pc->lock);
+	vfm_pins_unpin(vd, &gone);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_flush);
 
@@ -223,6 +242,19 @@ struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_get);
 
+/* Whether @pfn is cached (a hint for batching misses); lockless. */
+bool vfm_pcache_present(struct vfm_dev *vd, unsigned long pfn)
+{
+	struct vfm_pin *p;
+	bool ret;
+
+	rcu_read_lock();
+	p = xa_load(&vd->pc.pins, pfn);
+	ret = p && atomic_read(&p->refs) >= 0;
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Drop a reference taken by vfm_pcache_get(); lockless. */
 void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
 {
@@ -237,18 +269,17 @@ void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_put_pfn);
 
 /*
- * Evict up to @want entries nobody holds; under pc->lock.  Clock sweep:
- * an accessed entry gets its bit cleared and a second chance; at most two
- * rounds over the cache.
+ * Evict up to @want entries nobody holds onto @gone; under pc->lock.
+ * Clock sweep: an accessed entry gets its bit cleared and a second
+ * chance; at most two rounds over the cache.
  */
-static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want)
+static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want,
+				      struct list_head *gone)
 {
 	struct vfm_pcache *pc = &vd->pc;
-	struct vfm_pin *batch[VFM_RELEASE_BATCH];
 	unsigned long budget = 2 * pc->count + 1;
 	unsigned long done = 0, idx;
 	struct vfm_pin *p;
-	int n = 0;
 
 	lockdep_assert_held(&pc->lock);
 	while (budget && done < want) {
@@ -270,18 +301,90 @@ static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want)
 		}
 		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
 			continue;
-		xa_erase(&pc->pins, idx);
-		batch[n++] = p;
+		vfm_pin_take(pc, p, gone);
 		done++;
-		if (n == VFM_RELEASE_BATCH) {
-			vfm_pins_release(vd, batch, n);
-			n = 0;
-		}
 	}
-	if (n)
-		vfm_pins_release(vd, batch, n);
 	vd->stats.pc_evictions += done;
 	return done;
+}
+
+/* Pin, map and insert one page that was not cached; may sleep. */
+static int vfm_pcache_add(struct vfm_dev *vd, unsigned long pfn)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	u64 iova = (u64)pfn << PAGE_SHIFT;
+	struct vfm_pin *p, *old;
+	struct page *page;
+	LIST_HEAD(gone);
+	int ret;
+
+	/* Room first: evicted pages are unpinned once the lock is dropped. */
+	mutex_lock(&pc->lock);
+	if (!pc->active) {
+		mutex_unlock(&pc->lock);
+		return -ENODEV;
+	}
+	if (xa_load(&pc->pins, pfn)) {	/* cached, or going away: retry */
+		mutex_unlock(&pc->lock);
+		return 0;
+	}
+	if (pc->count >= pc->max &&
+	    !vfm_pcache_evict(vd, max(pc->max / 16, 1UL), &gone)) {
+		mutex_unlock(&pc->lock);
+		vfm_err_rl(vd, "pin cache full (%lu pages held by posted descriptors)\n",
+			   pc->count);
+		return -ENOSPC;
+	}
+	vfm_pins_unmap(vd, &gone);
+	pc->count++;	/* reserved */
+	mutex_unlock(&pc->lock);
+	vfm_pins_unpin(vd, &gone);
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out_unreserve;
+	}
+	ret = pc->ops->pin(vd, iova, &page);
+	if (ret)
+		goto out_free;
+
+	mutex_lock(&pc->lock);
+	if (!pc->active || xa_load(&pc->pins, pfn)) {
+		/* Closed, or someone else cached it meanwhile. */
+		ret = pc->active ? 0 : -ENODEV;
+		goto out_unlock_unpin;
+	}
+	ret = pc->ops->map(vd, iova, page);
+	if (ret)
+		goto out_unlock_unpin;
+	p->iova_pfn = pfn;
+	p->page = page;
+	p->accessed = 1;
+	atomic_set(&p->refs, 0);
+	old = xa_store(&pc->pins, pfn, p, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(old)) {
+		ret = xa_err(old);
+		pc->ops->unmap(vd, &iova, 1);
+		goto out_unlock_unpin;
+	}
+	vd->stats.pc_misses++;
+	mutex_unlock(&pc->lock);
+	return 0;
+
+out_unlock_unpin:
+	pc->count--;
+	mutex_unlock(&pc->lock);
+	pc->ops->unpin(vd, iova);
+	kfree(p);
+	return ret;
+out_free:
+	kfree(p);
+out_unreserve:
+	mutex_lock(&pc->lock);
+	pc->count--;
+	mutex_unlock(&pc->lock);
+	return ret;
 }
 
 /**
@@ -299,69 +402,29 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 {
 	struct vfm_pcache *pc = &vd->pc;
 	unsigned long i;
-	int ret = 0;
+	int ret;
 
 	if (!n || n > 1024 || pfn + n < pfn ||
 	    pfn + n - 1 > (pc->aperture_end >> PAGE_SHIFT))
 		return -EFAULT;
 
-	mutex_lock(&pc->lock);
-	if (!pc->active) {
-		ret = -ENODEV;
-		goto out_unlock;
-	}
 	for (i = 0; i < n; i++) {
-		u64 iova = (u64)(pfn + i) << PAGE_SHIFT;
-		struct vfm_pin *p, *old;
-		struct page *page;
+		struct vfm_pin *p;
 
+		rcu_read_lock();
 		p = xa_load(&pc->pins, pfn + i);
-		if (p && atomic_read(&p->refs) >= 0) {
+		if (p && atomic_read(&p->refs) < 0)
+			p = NULL;	/* going away: wait for it, under the lock */
+		if (p)
 			WRITE_ONCE(p->accessed, 1);
+		rcu_read_unlock();
+		if (p)
 			continue;
-		}
-		if (pc->count >= pc->max &&
-		    !vfm_pcache_evict(vd, max(pc->max / 16, 1UL))) {
-			vfm_err_rl(vd, "pin cache full (%lu pages held by posted descriptors)\n",
-				   pc->count);
-			ret = -ENOSPC;
-			break;
-		}
-
-		p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-		if (!p) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = pc->ops->pin(vd, iova, &page);
-		if (ret) {
-			kfree(p);
-			break;
-		}
-		ret = pc->ops->map(vd, iova, page);
-		if (ret) {
-			pc->ops->unpin(vd, iova);
-			kfree(p);
-			break;
-		}
-		p->iova_pfn = pfn + i;
-		p->page = page;
-		p->accessed = 1;
-		atomic_set(&p->refs, 0);
-		old = xa_store(&pc->pins, pfn + i, p, GFP_KERNEL_ACCOUNT);
-		if (xa_is_err(old)) {
-			ret = xa_err(old);
-			pc->ops->unmap(vd, &iova, 1);
-			pc->ops->unpin(vd, iova);
-			kfree(p);
-			break;
-		}
-		pc->count++;
-		vd->stats.pc_misses++;
+		ret = vfm_pcache_add(vd, pfn + i);
+		if (ret)
+			return ret;
 	}
-out_unlock:
-	mutex_unlock(&pc->lock);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_fill);
 
@@ -373,25 +436,22 @@ EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_fill);
  *
  * Every page in the range is unmapped from the domain and unpinned, held
  * or not: the rings that held them are told first and map again on their
- * next doorbell.
+ * next doorbell.  VFIO calls this with its own locks held, which is why
+ * nothing that pins or unpins holds pc->lock.
  */
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 {
 	struct vfm_pcache *pc = &vd->pc;
-	struct vfm_pin *batch[VFM_RELEASE_BATCH];
 	unsigned long first = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + length - 1) >> PAGE_SHIFT;
 	struct vfm_pin *p;
 	unsigned long idx;
-	int n = 0;
+	LIST_HEAD(gone);
 
-	if (!length)
+	if (!length || iova + length - 1 < iova)
 		return;
 
 	mutex_lock(&pc->lock);
-	if (!pc->active)
-		goto out_unlock;
-
 	/* No new references from here on: lookups see the entries dead. */
 	xa_for_each_range(&pc->pins, idx, p, first, last)
 		atomic_set(&p->refs, -1);
@@ -400,17 +460,11 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 	vfm_rings_unmap(vd, iova, length);
 
 	xa_for_each_range(&pc->pins, idx, p, first, last) {
-		xa_erase(&pc->pins, idx);
-		batch[n++] = p;
+		vfm_pin_take(pc, p, &gone);
 		vd->stats.pc_unmaps++;
-		if (n == VFM_RELEASE_BATCH) {
-			vfm_pins_release(vd, batch, n);
-			n = 0;
-		}
 	}
-	if (n)
-		vfm_pins_release(vd, batch, n);
-out_unlock:
+	vfm_pins_unmap(vd, &gone);
 	mutex_unlock(&pc->lock);
+	vfm_pins_unpin(vd, &gone);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_unmap);

@@ -225,6 +225,59 @@ static void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize)
 	kunmap_local(va);
 }
 
+#define VFM_MISS_BATCH	16
+
+/* Pages of @t from the first one not cached; false if all are. */
+static bool vfm_target_missing(struct vfm_dev *vd,
+			       const struct vfm_dma_target *t,
+			       struct vfm_run *miss)
+{
+	u64 first, last, pfn;
+
+	if (!t->len || t->iova + t->len - 1 < t->iova)
+		return false;
+	first = t->iova >> PAGE_SHIFT;
+	last = (t->iova + t->len - 1) >> PAGE_SHIFT;
+	if (last - first >= VFM_MAX_RUN_PAGES)
+		return false;
+	for (pfn = first; pfn <= last; pfn++) {
+		if (!vfm_pcache_present(vd, pfn)) {
+			miss->pfn = pfn;
+			miss->npages = last - pfn + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * After a miss (@miss[0]) at the current tail, look at the rest of this
+ * descriptor and the @left next ones and gather what else is missing, so
+ * that one round trip outside the lock fills many buffers (a cold ring
+ * misses on every descriptor); under r->lock.  Returns the number of runs
+ * in @miss (>= 1).
+ */
+static int vfm_ring_probe_misses(struct vfm_dev *vd, struct vfm_ring *r,
+				 u32 left, struct vfm_run *miss)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_dma_target t[VFM_MAX_TARGETS];
+	u32 dsize = fam->desc_size[r->cfg.dir];
+	u8 desc[VFM_MAX_DESC_SIZE];
+	u32 idx = r->tail;
+	int n = 1, nt, i;
+
+	for (left++; left-- && n < VFM_MISS_BATCH; idx = (idx + 1) % r->nslots) {
+		vfm_desc_read(r, idx, desc, dsize);
+		nt = fam->decode(&r->cfg, desc, t);
+		for (i = 0; i < nt && i < VFM_MAX_TARGETS && n < VFM_MISS_BATCH; i++)
+			if (vfm_target_missing(vd, &t[i], &miss[n]) &&
+			    miss[n].pfn != miss[0].pfn)
+				n++;
+	}
+	return n;
+}
+
 /* The doorbell: scan, hold, then forward the tail. */
 static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 			     u32 off, u32 new_tail)
@@ -232,13 +285,13 @@ static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 	const struct vfm_family *fam = vfm_fam(vd);
 	struct vfm_dma_target t[VFM_MAX_TARGETS];
 	struct vfm_run runs[VFM_MAX_TARGETS];
+	struct vfm_run miss[VFM_MISS_BATCH];
 	u32 dsize = fam->desc_size[r->cfg.dir];
 	u8 desc[VFM_MAX_DESC_SIZE];
 	u32 n, stuck_tail = U32_MAX;
 	u64 stuck_pfn = U64_MAX;
 	bool counted = false;
-	struct vfm_run miss;
-	int ret, nt, i, k;
+	int ret, nt, nmiss = 0, i, k;
 
 again:
 	spin_lock(&r->lock);
@@ -277,13 +330,15 @@ again:
 			break;
 		}
 		for (i = 0; i < nt; i++) {
-			ret = vfm_run_get(vd, r, &t[i], &runs[i], &miss);
+			ret = vfm_run_get(vd, r, &t[i], &runs[i], &miss[0]);
 			if (ret)
 				break;
 		}
 		if (ret) {
 			while (i--)
 				vfm_run_put(vd, &runs[i]);
+			if (ret == -EAGAIN)
+				nmiss = vfm_ring_probe_misses(vd, r, n, miss);
 			break;
 		}
 		for (k = 0; k < VFM_MAX_TARGETS; k++) {
@@ -303,13 +358,17 @@ again:
 		 * The same page missing twice at the same descriptor: what
 		 * the last fill pinned was evicted again, the cache is stuck.
 		 */
-		if (r->tail == stuck_tail && miss.pfn == stuck_pfn) {
+		if (r->tail == stuck_tail && miss[0].pfn == stuck_pfn) {
 			ret = -ENOSPC;
 			goto out_err;
 		}
 		stuck_tail = r->tail;
-		stuck_pfn = miss.pfn;
-		ret = vfm_pcache_fill(vd, miss.pfn, miss.npages);
+		stuck_pfn = miss[0].pfn;
+		/* The first run must fill; later ones are only read-ahead. */
+		ret = vfm_pcache_fill(vd, miss[0].pfn, miss[0].npages);
+		for (i = 1; !ret && i < nmiss; i++)
+			if (vfm_pcache_fill(vd, miss[i].pfn, miss[i].npages))
+				break;
 		if (!ret)
 			goto again;
 	}

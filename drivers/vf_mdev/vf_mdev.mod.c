@@ -22,6 +22,7 @@ SYMBOL_CRC(vfm_unregister_vf, 0xfa3ff85e, "_gpl");
 
 static const struct modversion_info ____versions[]
 __used __section("__versions") = {
+	{ 0xb5a029d1, "seq_lseek" },
 	{ 0x6a86bc1, "iowrite16" },
 	{ 0x58f492e8, "pci_irq_vector" },
 	{ 0x89485687, "iommu_group_put" },
@@ -59,10 +60,10 @@ __used __section("__versions") = {
 	{ 0xb176be19, "pci_read_config_word" },
 	{ 0xb2d8587e, "seq_putc" },
 	{ 0x26dce316, "vfio_unregister_group_dev" },
+	{ 0x950eb34e, "__list_del_entry_valid_or_report" },
 	{ 0xd67364f7, "eventfd_ctx_fdget" },
 	{ 0x16ff6c6a, "iommu_device_release_dma_owner" },
 	{ 0xcefb0c9f, "__mutex_init" },
-	{ 0x75ca79b5, "__fortify_panic" },
 	{ 0x2c3b49df, "pci_iounmap" },
 	{ 0x5858feaa, "pci_restore_state" },
 	{ 0xb19b445, "ioread8" },
@@ -115,6 +116,7 @@ __used __section("__versions") = {
 	{ 0xa78af5f3, "ioread32" },
 	{ 0xb3adad2c, "try_module_get" },
 	{ 0x88db9f48, "__check_object_size" },
+	{ 0x7696f8c7, "__list_add_valid_or_report" },
 	{ 0xe28aa97, "param_ops_ulong" },
 	{ 0x5cf1147, "iommu_device_claim_dma_owner" },
 	{ 0x13c49cc2, "_copy_from_user" },
@@ -138,7 +140,6 @@ __used __section("__versions") = {
 	{ 0xf3075f3e, "remap_pfn_range" },
 	{ 0x37a0cba, "kfree" },
 	{ 0xfcec0987, "enable_irq" },
-	{ 0xb5a029d1, "seq_lseek" },
 	{ 0x2f9b2b9a, "module_layout" },
 };
 

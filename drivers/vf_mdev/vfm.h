@@ -37,6 +37,7 @@ struct vfm_dev;
  * @refs: descriptor slots and rings holding the page; -1 once it is being
  *	evicted or unmapped (lookups treat it as absent)
  * @accessed: set on every hit, cleared by the eviction sweep
+ * @gone: on a local list once out of the cache, until unpinned
  * @rcu: deferred free, lookups are lockless
  */
 struct vfm_pin {
@@ -44,6 +45,7 @@ struct vfm_pin {
 	struct page *page;
 	atomic_t refs;
 	u8 accessed;
+	struct list_head gone;
 	struct rcu_head rcu;
 };
 
@@ -66,7 +68,9 @@ struct vfm_dma_ops {
 
 /**
  * struct vfm_pcache - the pin cache: guest pages pinned and IOMMU-mapped
- * @lock: serialises pin, map, eviction and unmap (not taken on hits)
+ * @lock: serialises insertion, eviction and IOMMU map/unmap; never held
+ *	across vfio_pin_pages()/vfio_unpin_pages(), since VFIO calls our
+ *	dma_unmap with its own locks held (not taken on hits)
  * @pins: iova_pfn -> struct vfm_pin; read locklessly under RCU
  * @count: pinned pages, under @lock
  * @max: bound on @count
@@ -77,7 +81,7 @@ struct vfm_dma_ops {
  * @active: the cache may pin (the device is open)
  */
 struct vfm_pcache {
-	struct mutex lock;	/* protects pin/map/unmap and @count/@sweep */
+	struct mutex lock;	/* protects the xarray's contents, map, @count */
 	struct xarray pins;
 	unsigned long count;
 	unsigned long max;
@@ -259,6 +263,7 @@ int vfm_domain_open(struct vfm_dev *vd);
 void vfm_domain_close(struct vfm_dev *vd);
 struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn);
 void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn);
+bool vfm_pcache_present(struct vfm_dev *vd, unsigned long pfn);
 int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n);
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length);
 
