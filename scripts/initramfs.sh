@@ -14,6 +14,8 @@
 #                           under extra/; depmod run
 #   /vfmdev/modules/        vfmdev's modules (out/KERNEL/stage/modules)
 #   /vfmdev/tests/          test programs (out/KERNEL/stage/tests)
+#   /vfmdev/l2/             the nested guest of selftests/vmm/ (initramfs
+#                           and kernel path, scripts/l2-initramfs.sh)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,11 @@ out="$VFMDEV_TOP/out/$KNAME"
 img="$out/initramfs.cpio"
 stage="$out/stage"
 mkdir -p "$stage/modules" "$stage/tests"
+
+# The real-VMM test's L2 guest, into $stage/l2/ (so its files are inputs
+# below). Without it the rig still boots; that test then fails and says why.
+bash "$here/l2-initramfs.sh" "$1" ||
+	echo "initramfs: scripts/l2-initramfs.sh failed: no L2 guest for selftests/vmm"
 
 # Kernel modules for the rig (names as modprobe takes them); those the
 # kernel lacks or has built in are skipped.
@@ -117,6 +124,12 @@ for t in "$stage/tests"/*; do
 	tests=$((tests + 1))
 done
 depmod -b "$root" "$KREL"
+
+# The nested guest's initramfs and env (selftests/vmm).
+if [ -f "$stage/l2/initramfs.cpio.gz" ] && [ -f "$stage/l2/env" ]; then
+	mkdir -p "$root/vfmdev/l2"
+	cp "$stage/l2/initramfs.cpio.gz" "$stage/l2/env" "$root/vfmdev/l2/"
+fi
 
 # The rig's own scripts.
 cp -r "$here/guest" "$root/vfmdev/guest"

@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/l2-initramfs.sh KERNEL: what the real-VMM test (selftests/vmm/)
+# needs to boot a nested guest (L2) inside the rig, in out/KERNEL/stage/l2/,
+# which scripts/initramfs.sh puts at /vfmdev/l2/ in the rig's image:
+#
+#   initramfs.cpio.gz   L2's initramfs: busybox and its applets, iproute2's
+#                       ip (for network namespaces) with its libraries, the
+#                       igbvf module of KERNEL with its dependencies, and
+#                       selftests/vmm/l2_init.sh as /init
+#   env                 L2_KIMAGE (KERNEL's image: L2 boots the same kernel
+#                       as the rig, read through the host root at /host) and
+#                       QEMU72 (the extracted QEMU 7.2 of scripts/deps.sh)
+#
+# Rebuilt only when an input changed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+load_kernel "${1:?usage: l2-initramfs.sh KERNEL}"
+
+out="$VFMDEV_TOP/out/$KNAME/stage/l2"
+img="$out/initramfs.cpio.gz"
+init="$VFMDEV_TOP/selftests/vmm/l2_init.sh"
+KMODS="igbvf"
+HOST_BINS="/usr/sbin/ip"
+[ -f "$init" ] || die "l2-initramfs: no $init"
+mkdir -p "$out"
+
+inputs() {
+	echo "$KNAME $KREL $KMODROOT $KIMAGE $KMODS $HOST_BINS $VFMDEV_CACHE"
+	stat -L -c '%n %s %Y' "$0" "$init" /bin/busybox $HOST_BINS \
+		"$KMODROOT/lib/modules/$KREL/modules.dep"
+}
+sum=$(inputs | sha256sum | cut -d' ' -f1)
+if [ -f "$img" ] && [ -f "$out/env" ] && [ "$(cat "$out/sum" 2>/dev/null)" = "$sum" ]; then
+	echo "l2-initramfs: up to date ($img)"
+	exit 0
+fi
+
+# A failed build leaves nothing stale behind.
+rm -f "$img" "$out/env" "$out/sum"
+root=$(mktemp -d "$out/root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc} \
+	"$root/lib/modules/$KREL"
+
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list-full); do
+	case "${a##*/}" in busybox | ip) continue ;; esac
+	mkdir -p "$root/$(dirname "$a")"
+	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+done
+for b in $HOST_BINS; do
+	install -D -m 755 "$b" "$root$b"
+	for l in $(ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
+	done
+done
+ln -s /usr/sbin/ip "$root/sbin/ip"
+
+md="$KMODROOT/lib/modules/$KREL"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$md/$f" ] && cp "$md/$f" "$root/lib/modules/$KREL/"
+done
+n=0
+for m in $KMODS; do
+	deps=$(modprobe -S "$KREL" -d "$KMODROOT" --show-depends "$m") ||
+		die "l2-initramfs: kernel $KREL has no module $m"
+	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
+		rel=${ko##*"/lib/modules/$KREL/"}
+		dst="$root/lib/modules/$KREL/${rel%.xz}"
+		dst=${dst%.zst}
+		dst=${dst%.gz}
+		mkdir -p "$(dirname "$dst")"
+		case "$ko" in
+		*.xz) xz -dc "$ko" > "$dst" ;;
+		*.zst) zstd -qdc "$ko" > "$dst" ;;
+		*.gz) gzip -dc "$ko" > "$dst" ;;
+		*) cp "$ko" "$dst" ;;
+		esac
+		n=$((n + 1))
+	done
+done
+depmod -b "$root" "$KREL"
+
+install -m 755 "$init" "$root/init"
+echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -n -6 > "$img.tmp"
+mv "$img.tmp" "$img"
+{
+	echo "# Written by scripts/l2-initramfs.sh for kernel $KNAME ($KREL)."
+	echo "L2_KREL='$KREL'"
+	echo "L2_KIMAGE='$KIMAGE'"
+	echo "QEMU72='$VFMDEV_CACHE/qemu-7.2'"
+} > "$out/env"
+echo "$sum" > "$out/sum"
+echo "l2-initramfs: $img ($(du -h "$img" | cut -f1)): $n kernel module(s)"
