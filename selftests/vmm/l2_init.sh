@@ -1,0 +1,167 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the nested guest (L2) that selftests/vmm/vmm_qemu.sh boots with
+# QEMU on an mdev or a vfio-pci VF. Linux's own igbvf drives the VF(s); this
+# script only configures the network and pings.
+#
+# Kernel command line:
+#   vmm.a=MAC,IP/LEN   the device under test (found by its MAC)
+#   vmm.b=MAC,IP/LEN   optional second device, moved to network namespace b
+#   vmm.peer=IP        address to ping (the PF's in L1)
+#   vmm.count=N        pings per pair (default 10)
+#
+# The second serial port (ttyS1) is the control channel with L1: records
+# "@l2 ..." go out on it; L1 answers "go" after "@l2 ready" (it reads the
+# mdev's counters first) and "quit" after "@l2 done". The kernel console and
+# every command's output go to ttyS0.
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+# iproute2's ip, by path (busybox sh prefers its own applet, which has no
+# network namespaces).
+IP=/usr/sbin/ip
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /var && ln -s /run /var/run
+$IP link set lo up
+
+exec 3<> /dev/ttyS1
+stty -F /dev/ttyS1 -echo -onlcr 2>/dev/null
+rec() { echo "@l2 $*" >&3; echo "@l2 $*" > /dev/console; }
+arg() {
+	local w
+	for w in $(cat /proc/cmdline); do
+		case "$w" in "$1"=*) echo "${w#*=}"; return 0 ;; esac
+	done
+	return 1
+}
+# wait_cmd WORD SECS: wait for WORD on the control channel.
+wait_cmd() {
+	local line end=$(($(cut -d. -f1 /proc/uptime) + $2))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		read -t 5 line <&3 || continue
+		line=$(echo "$line" | tr -d '\r')
+		[ "$line" = "$1" ] && return 0
+	done
+	echo "l2: no '$1' from L1 within $2 s"
+	return 1
+}
+# die REASON: the kernel log for L1's diagnostics, then off.
+die() {
+	rec "error $*"
+	dmesg | tail -n 40
+	rec done
+	sleep 1
+	poweroff -f
+}
+
+rec "boot uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
+peer=$(arg vmm.peer) || die "no vmm.peer= on the command line"
+count=$(arg vmm.count || echo 10)
+
+modprobe igbvf || die "modprobe igbvf failed"
+
+# ifname MAC: the PCI netdev with that MAC (waits up to 15 s for it).
+ifname() {
+	local i=0 d
+	while [ "$i" -lt 30 ]; do
+		for d in /sys/class/net/*; do
+			[ -e "$d/device" ] && [ "$(cat "$d/address")" = "$1" ] &&
+				{ echo "${d##*/}"; return 0; }
+		done
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# setup KEY NS: bring up the device of vmm.KEY=MAC,IP/LEN, in netns NS
+# when NS is not empty; its name in $dev.
+setup() {
+	local spec mac ip drv pci n=0 t0 nsip
+	dev=
+	spec=$(arg "vmm.$1") || return 1
+	mac=${spec%%,*}
+	ip=${spec#*,}
+	if ! dev=$(ifname "$mac"); then
+		rec "nonetdev $1 mac=$mac"
+		return 1
+	fi
+	drv=$(basename "$(readlink "/sys/class/net/$dev/device/driver")")
+	pci=$(basename "$(readlink "/sys/class/net/$dev/device")")
+	rec "netdev $1 name=$dev mac=$mac driver=$drv pci=$pci"
+	nsip="$IP"
+	if [ -n "$2" ]; then
+		$IP netns add "$2" || return 1
+		$IP link set "$dev" netns "$2" || return 1
+		nsip="$IP -n $2"
+		$nsip link set lo up
+	fi
+	$nsip addr add "$ip" dev "$dev"
+	$nsip link set "$dev" up
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	while ! $nsip link show "$dev" | grep -q LOWER_UP; do
+		n=$((n + 1))
+		if [ "$n" -gt 100 ]; then
+			rec "link $1 $dev down after 20 s"
+			$nsip link show "$dev"
+			return 1
+		fi
+		sleep 0.2
+	done
+	rec "link $1 $dev up after $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+		'BEGIN { printf "%.1f", b - a }') s ip=$ip"
+}
+
+# ping_rec LABEL NS DST: ping DST (from netns NS if set), one record.
+ping_rec() {
+	local out rc=0 sent recv rtt
+	if [ -n "$2" ]; then
+		out=$($IP netns exec "$2" ping -c "$count" -i 0.2 -W 2 "$3" 2>&1) || rc=$?
+	else
+		out=$(ping -c "$count" -i 0.2 -W 2 "$3" 2>&1) || rc=$?
+	fi
+	echo "$out"
+	sent=$(echo "$out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+	recv=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	rtt=$(echo "$out" | sed -n 's/^round-trip min\/avg\/max = \([^ ]*\) ms.*/\1/p')
+	rec "ping $1 dst=$3 sent=${sent:-0} recv=${recv:-0} rtt=${rtt:--} rc=$rc"
+}
+
+b=
+arg vmm.b > /dev/null && setup b b && b=$dev
+setup a "" || die "device a did not come up"
+a=$dev
+rec "ready uptime=$(cut -d' ' -f1 /proc/uptime)"
+wait_cmd go 120
+ping_rec a_to_peer "" "$peer"
+if [ -n "$b" ]; then
+	ping_rec b_to_peer b "$peer"
+	bip=$(arg vmm.b)
+	bip=${bip#*,}
+	ping_rec a_to_b "" "${bip%/*}"
+fi
+
+# What L2 saw: statistics, interrupts, igbvf's messages.
+$IP -s link show "$a"
+[ -z "$b" ] || $IP -n b -s link show "$b"
+grep -E 'igbvf|eth|ens|enp' /proc/interrupts
+irqs=$(grep -E "$a" /proc/interrupts | awk '{ s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break; t += s } END { print t + 0 }')
+rec "irqs a $a $irqs"
+dmesg | grep -i igbvf
+# Kernel messages at warning level or worse about the devices, their
+# interrupts and DMA, or kernel reports: none expected. The others come
+# from the nested, emulated platform (APIC calibration, timers) and are
+# only shown.
+dmesg -r | grep '^<[0-4]>' > /tmp/klog.all
+grep -Ei 'igbvf|eth[0-9]|pci|msi|irq|dma|iommu|BUG|WARNING|Call Trace|Oops|panic' \
+	/tmp/klog.all > /tmp/klog
+grep -vxF -f /tmp/klog /tmp/klog.all > /tmp/klog.other
+rec "klog warnings=$(wc -l < /tmp/klog) other=$(wc -l < /tmp/klog.other)"
+sed 's/^/l2 klog: /' /tmp/klog
+sed 's/^/l2 klog (platform, not counted): /' /tmp/klog.other
+rec done
+wait_cmd quit 120
+poweroff -f
