@@ -73,6 +73,10 @@ run "ls /dev/vfio"
 echo "    A VMM now takes it with:"
 echo "    qemu-system-x86_64 ... -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$UUID"
 
+# A real VMM on the same mdev: scripts/guest/demo-vmm.sh (its own section).
+. /vfmdev/guest/demo-vmm.sh
+demo_vmm "$UUID" "$netdev" 02:00:00:00:00:00 || stop "the real VMM did not drive the mdev (see above)"
+
 say "Use it as a VMM would"
 if [ -x /vfmdev/tests/vfmdev_demo ]; then
 	export VFMDEV_MDEV=$UUID
