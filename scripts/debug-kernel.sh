@@ -30,7 +30,8 @@
 #   --config-only   resolve and check the config, print it to stdout, stop.
 #
 # Environment: VFMDEV_JOBS (default nproc), VFMDEV_CCACHE=0 to build without
-# ccache, VFMDEV_KDBG_KEEP (finished builds kept, default 2).
+# ccache, VFMDEV_KDBG_KEEP (finished builds kept, default 2, besides those
+# used in the last 12 hours).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -270,10 +271,12 @@ KPKGVER='$KPKGVER'
 EOT
 mv "$env_file.new" "$env_file"
 
-# Keep the newest $keep finished builds.
+# Keep the newest $keep finished builds, and any used in the last 12 hours:
+# a long rig run may still be reading modules from an older one.
 find "$VFMDEV_CACHE" -maxdepth 1 -type d -regextype posix-extended \
 	-regex '.*/kdbg-[0-9a-f]{16}' -printf '%T@ %p\n' |
-	sort -rn | tail -n +"$((keep + 1))" | while read -r _ old; do
+	sort -rn | tail -n +"$((keep + 1))" | while read -r mtime old; do
+		[ "${mtime%.*}" -lt "$(($(date +%s) - 12 * 3600))" ] || continue
 		[ "$old" = "$out" ] || { log "debug-kernel: removing old $old"; rm -rf "$old"; }
 	done
 
