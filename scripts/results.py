@@ -26,6 +26,8 @@ import sys
 RECORD = re.compile(r'^@vfmdev (\S+)(?: (.*))?$')
 RESULT = re.compile(r'^(not ok|ok)\b\s*(\d+)?\s*(?:- )?(.*)$')
 PLAN = re.compile(r'^1\.\.(\d+)\s*(?:#\s*(.*))?$')
+HARNESS_STATUS = re.compile(r'^(RUN|OK|FAIL|SKIP|XFAIL|XPASS)\s+\S+( \.\.\.)?$'
+                            r'|^Starting \d+ tests')
 KLINE = re.compile(r'\[\s*(\d+\.\d+)\] (.*)$')
 
 # Kernel log lines that fail a run wherever they appear.
@@ -123,6 +125,8 @@ def parse_tap(kernel, prog, sec, out):
         if not m:
             if line.startswith('#') and not line.startswith('# Totals'):
                 text = line[1:].strip()
+                if HARNESS_STATUS.match(text):
+                    continue  # "RUN x ...", "OK x", "FAIL x": no reason
                 if pending is not None:
                     v, n, r, d = out[pending]
                     if r is None:
@@ -274,8 +278,15 @@ def main():
     if done:
         out.append(('PASS', f'{a.kernel}/boot', None, []))
     else:
+        stopped = read_lines(os.path.join(a.dir, 'stopped'))
+        qlog = [l for l in read_lines(os.path.join(a.dir, 'qemu.log')) or []
+                if l.strip()]
         why = {'124': 'timed out', '?': 'no status',
-               '0': 'the guest reset or panicked'}.get(rc, f'QEMU exit status {rc}')
+               '125': 'stopped by the host: ' + (stopped or [''])[0],
+               '0': 'the guest stopped: reset, panic or QEMU stopped'
+               }.get(rc, f'QEMU exit status {rc}')
+        if qlog and rc != '125':
+            why += '; QEMU: ' + qlog[-1]
         ctail = [l for l in (console or []) if l.strip()][-15:]
         out.append(('FAIL', f'{a.kernel}/boot', f'the guest did not finish its '
                     f'job ({why}); console.log ends:', ctail))

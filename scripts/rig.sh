@@ -8,7 +8,9 @@
 #                          bench, shell
 #   --timeout SECS         whole-boot limit (default: test/bench 1200,
 #                          demo 600, shell none), times the kernel's KSLOW
-#   --test-timeout SECS    per-program limit inside the guest (default 300)
+#                          up to 1500
+#   --test-timeout SECS    per-program limit inside the guest (default 300),
+#                          times KSLOW up to 600
 #   --hostroot / --no-hostroot
 #                          share the host's / read-only over 9p, mounted in
 #                          the guest at /host (default: on)
@@ -22,9 +24,11 @@
 #
 # In DIR: console.log (ttyS0: kernel console and program output),
 # serial.log (ttyS1: the result channel), qemu.log, status (a line
-# "rc=N secs=S" with rc 124 on timeout).
-# Exit status: 0 when the guest finished its job, 124 on timeout, else
-# QEMU's status or 1 when the guest stopped without finishing.
+# "rc=N secs=S" with rc 124 on timeout), stopped (why the host stopped a
+# wedged guest).
+# Exit status: 0 when the guest finished its job, 124 on timeout, 125 when
+# the host stopped a wedged guest, else QEMU's status or 1 when the guest
+# stopped without finishing.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,11 +62,15 @@ if [ -z "$tmo" ]; then
 	*) tmo=1200 ;;
 	esac
 fi
+# A slow (debug) kernel gets more time, within bounds: a hung run still ends
+# in reasonable time.
 tmo=$((tmo * KSLOW))
+[ "$tmo" -le 1500 ] || tmo=1500
 ttmo=$((ttmo * KSLOW))
+[ "$ttmo" -le 600 ] || ttmo=600
 outdir=${outdir:-$VFMDEV_TOP/results/$KNAME/$job}
 mkdir -p "$outdir"
-rm -f "$outdir"/{console.log,serial.log,qemu.log,status}
+rm -f "$outdir"/{console.log,serial.log,qemu.log,status,stopped}
 
 append="console=ttyS0 intel_iommu=on panic=-1 printk.time=1 printk.devkmsg=on"
 append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
@@ -112,13 +120,32 @@ else
 				printf "rig:   %s: %s %s %s\n", $3, $4, $5, $6; fflush() }' >&2 &
 		tpid=$!
 	fi
+	# A guest whose kernel keeps reporting RCU stalls is wedged (seen: a
+	# vCPU that no longer takes timer interrupts, so the guest's own
+	# timeouts never fire): stop it rather than wait for the limit.
+	(
+		while kill -0 "$qpid" 2> /dev/null; do
+			sleep 5
+			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
+			if [ "$n" -ge 3 ]; then
+				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
+				kill "$qpid"
+				break
+			fi
+		done
+	) &
+	mpid=$!
 	wait "$qpid" || rc=$?
+	kill "$mpid" 2> /dev/null || true
+	wait "$mpid" 2> /dev/null || true
 	[ -z "$tpid" ] || wait "$tpid" || true
 fi
 t1=$(now)
 secs=$(elapsed "$t0" "$t1")
-echo "rc=$rc secs=$secs" > "$outdir/status"
-if [ "$rc" -eq 124 ]; then
+if [ -f "$outdir/stopped" ]; then
+	log "rig: guest stopped by the host: $(cat "$outdir/stopped")"
+	rc=125
+elif [ "$rc" -eq 124 ]; then
 	log "rig: TIMEOUT after ${tmo}s"
 elif [ "$rc" -ne 0 ]; then
 	log "rig: QEMU exited with $rc: $(tail -n 3 "$outdir/qemu.log" | tr '\n' ' ')"
@@ -126,5 +153,6 @@ elif ! tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done'; then
 	log "rig: the guest stopped before finishing its job (see console.log)"
 	rc=1
 fi
+echo "rc=$rc secs=$secs" > "$outdir/status"
 log "rig: $KNAME job $job: ${secs}s wall"
 exit "$rc"
