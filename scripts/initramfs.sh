@@ -43,7 +43,7 @@ HOST_FILES="/usr/share/misc/pci.ids"
 # rebuilt when this changes.
 inputs() {
 	echo "$KNAME $KREL $KMODROOT $KMODS $HOST_BINS"
-	stat -c '%n %s %Y' "$0" /bin/busybox $HOST_BINS $HOST_FILES \
+	stat -c '%n %s %Y' "$0" "$here/lib.sh" /bin/busybox $HOST_BINS $HOST_FILES \
 		"$KMODROOT/lib/modules/$KREL/modules.dep"
 	find "$here/guest" "$stage" -type f -printf '%p %s %T@ %m\n' | LC_ALL=C sort
 }
@@ -58,56 +58,15 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,host,etc,root} \
 	"$root/vfmdev/modules" "$root/vfmdev/tests" "$root/lib/modules/$KREL"
 
-# busybox and its applets; the busybox applet itself is skipped (a link to
-# itself would make /bin/busybox a loop).
-cp /bin/busybox "$root/bin/busybox"
-hostnames=" busybox $(for b in $HOST_BINS; do printf '%s ' "${b##*/}"; done)"
-for a in $(/bin/busybox --list-full); do
-	# Applets named like a host program stay out: that one is used.
-	case "$hostnames" in *" ${a##*/} "*) continue ;; esac
-	mkdir -p "$root/$(dirname "$a")"
-	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
-done
-
-# Host programs with the shared libraries they load.
-for b in $HOST_BINS; do
-	install -D -m 755 "$b" "$root$b"
-	for l in $(ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
-		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
-	done
-done
-
+# Applets named like a host program stay out: that program is used.
+img_busybox "$root" $(for b in $HOST_BINS; do printf '%s ' "${b##*/}"; done)
+img_host_bins "$root" $HOST_BINS
 for f in $HOST_FILES; do
 	install -D -m 644 "$f" "$root$f"
 done
-
-# Kernel modules, with dependencies, decompressed.
-md="$KMODROOT/lib/modules/$KREL"
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -f "$md/$f" ] && cp "$md/$f" "$root/lib/modules/$KREL/"
-done
-n=0
-for m in $KMODS; do
-	deps=$(modprobe -S "$KREL" -d "$KMODROOT" --show-depends "$m" 2>/dev/null) || {
-		echo "initramfs: kernel $KREL has no module $m: skipped"
-		continue
-	}
-	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
-		rel=${ko##*"/lib/modules/$KREL/"}
-		dst="$root/lib/modules/$KREL/${rel%.xz}"
-		dst=${dst%.zst}
-		dst=${dst%.gz}
-		[ -f "$dst" ] && continue
-		mkdir -p "$(dirname "$dst")"
-		case "$ko" in
-		*.xz) xz -dc "$ko" > "$dst" ;;
-		*.zst) zstd -qdc "$ko" > "$dst" ;;
-		*.gz) gzip -dc "$ko" > "$dst" ;;
-		*) cp "$ko" "$dst" ;;
-		esac
-		n=$((n + 1))
-	done
-done
+# Modules the kernel lacks or has built in (iommufd on Debian's) are skipped.
+n=$(img_kmods "$root" "$KMODROOT" "$KREL" $KMODS 2> "$out/initramfs.missing") ||
+	echo "initramfs: skipped: $(sed 's/^kernel .* has no module //' "$out/initramfs.missing" | xargs)"
 
 # vfmdev's modules and tests.
 mods=0
@@ -137,8 +96,7 @@ install -m 755 "$here/guest/init" "$root/init"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --owner=0:0 --quiet) > "$img.tmp"
+img_cpio "$root" > "$img.tmp"
 mv "$img.tmp" "$img"
 echo "$sum" > "$img.sum"
 rm -rf "$root"

@@ -30,7 +30,7 @@ mkdir -p "$out"
 
 inputs() {
 	echo "$KNAME $KREL $KMODROOT $KIMAGE $KMODS $HOST_BINS $VFMDEV_CACHE"
-	stat -L -c '%n %s %Y' "$0" "$init" /bin/busybox $HOST_BINS \
+	stat -L -c '%n %s %Y' "$0" "$here/lib.sh" "$init" /bin/busybox $HOST_BINS \
 		"$KMODROOT/lib/modules/$KREL/modules.dep"
 }
 sum=$(inputs | sha256sum | cut -d' ' -f1)
@@ -46,51 +46,18 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc} \
 	"$root/lib/modules/$KREL"
 
-cp /bin/busybox "$root/bin/busybox"
-for a in $(/bin/busybox --list-full); do
-	case "${a##*/}" in busybox | ip) continue ;; esac
-	mkdir -p "$root/$(dirname "$a")"
-	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
-done
-for b in $HOST_BINS; do
-	install -D -m 755 "$b" "$root$b"
-	for l in $(ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
-		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
-	done
-done
+img_busybox "$root" ip
+img_host_bins "$root" $HOST_BINS
 ln -s /usr/sbin/ip "$root/sbin/ip"
-
-md="$KMODROOT/lib/modules/$KREL"
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -f "$md/$f" ] && cp "$md/$f" "$root/lib/modules/$KREL/"
-done
-n=0
-for m in $KMODS; do
-	deps=$(modprobe -S "$KREL" -d "$KMODROOT" --show-depends "$m") ||
-		die "l2-initramfs: kernel $KREL has no module $m"
-	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
-		rel=${ko##*"/lib/modules/$KREL/"}
-		dst="$root/lib/modules/$KREL/${rel%.xz}"
-		dst=${dst%.zst}
-		dst=${dst%.gz}
-		mkdir -p "$(dirname "$dst")"
-		case "$ko" in
-		*.xz) xz -dc "$ko" > "$dst" ;;
-		*.zst) zstd -qdc "$ko" > "$dst" ;;
-		*.gz) gzip -dc "$ko" > "$dst" ;;
-		*) cp "$ko" "$dst" ;;
-		esac
-		n=$((n + 1))
-	done
-done
+n=$(img_kmods "$root" "$KMODROOT" "$KREL" $KMODS) ||
+	die "l2-initramfs: kernel $KREL lacks a module of: $KMODS"
 depmod -b "$root" "$KREL"
 
 install -m 755 "$init" "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -n -6 > "$img.tmp"
+img_cpio "$root" | gzip -n -6 > "$img.tmp"
 mv "$img.tmp" "$img"
 {
 	echo "# Written by scripts/l2-initramfs.sh for kernel $KNAME ($KREL)."

@@ -105,3 +105,77 @@ lock_tree() {
 		flock 8
 	fi
 }
+
+# Building initramfs images (the rig's and the nested guest's)
+# ------------------------------------------------------------
+# img_busybox ROOT [APPLET...]: busybox-static and links for its applets,
+# except the named ones (a host program stands there instead) and busybox
+# itself (a link to itself would make /bin/busybox a loop).
+img_busybox() {
+	local root=$1 a
+	shift
+	local skip=" busybox $* "
+	install -D -m 755 /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list-full); do
+		case "$skip" in *" ${a##*/} "*) continue ;; esac
+		mkdir -p "$root/$(dirname "$a")"
+		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+	done
+}
+
+# img_host_bins ROOT BIN...: host programs with the shared libraries they
+# load (executable: the dynamic loader must be).
+img_host_bins() {
+	local root=$1 b l
+	shift
+	for b in "$@"; do
+		install -D -m 755 "$b" "$root$b"
+		for l in $(ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+			[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
+		done
+	done
+}
+
+# img_kmods ROOT KMODROOT KREL MODULE...: the modules with what they depend
+# on (modprobe --show-depends), decompressed, plus the kernel's module lists
+# for depmod -b. Prints how many files it added; a module the kernel does not
+# have is named on stderr and makes the status 1 (the others are still added).
+img_kmods() {
+	local root=$1 kmodroot=$2 krel=$3 m deps ko rel dst n=0 missing=0
+	shift 3
+	local md="$kmodroot/lib/modules/$krel" f
+	mkdir -p "$root/lib/modules/$krel"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$md/$f" ] && cp "$md/$f" "$root/lib/modules/$krel/"
+	done
+	for m in "$@"; do
+		if ! deps=$(modprobe -S "$krel" -d "$kmodroot" --show-depends "$m" 2> /dev/null); then
+			log "kernel $krel has no module $m"
+			missing=1
+			continue
+		fi
+		for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
+			rel=${ko##*"/lib/modules/$krel/"}
+			dst="$root/lib/modules/$krel/${rel%.xz}"
+			dst=${dst%.zst}
+			dst=${dst%.gz}
+			[ -f "$dst" ] && continue
+			mkdir -p "$(dirname "$dst")"
+			case "$ko" in
+			*.xz) xz -dc "$ko" > "$dst" ;;
+			*.zst) zstd -qdc "$ko" > "$dst" ;;
+			*.gz) gzip -dc "$ko" > "$dst" ;;
+			*) cp "$ko" "$dst" ;;
+			esac
+			n=$((n + 1))
+		done
+	done
+	echo "$n"
+	return "$missing"
+}
+
+# img_cpio ROOT: ROOT as a newc archive (owned by root, sorted) on stdout.
+img_cpio() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner=0:0 --quiet)
+}
