@@ -24,17 +24,7 @@ load_kernel_env		# KVER, for the kselftest headers in the cache
 
 out="$VFMDEV_TOP/out/$KNAME"
 src="$out/src"
-mkdir -p "$src"
-
-# Build products are excluded, so --delete leaves those of earlier builds in
-# place (incremental) while removed sources disappear from the copy.
-rsync -a --delete \
-	--exclude=/.git --exclude=/out --exclude=/results \
-	--exclude=/selftests/build \
-	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-	--exclude='.*.cmd' --exclude='*.a' --exclude='modules.order' \
-	--exclude='Module.symvers' --exclude='.*.d' --exclude='*.dwo' \
-	"$VFMDEV_TOP/" "$src/"
+sync_sources "$src"
 
 jobs=$(nproc)
 

@@ -24,12 +24,7 @@ check_build() {
 	[ -f "$VFMDEV_TOP/Kbuild" ] || { echo "no top-level Kbuild yet: nothing to check"; return 77; }
 	local kdir=${KDIR:-/usr/src/linux-headers-$KREL}
 	local src="$VFMDEV_TOP/out/check/src"
-	mkdir -p "$src"
-	rsync -a --delete --exclude=/.git --exclude=/out --exclude=/results \
-		--exclude=/selftests/build --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
-		--exclude='modules.order' --exclude='Module.symvers' \
-		"$VFMDEV_TOP/" "$src/"
+	sync_sources "$src"
 	local logf="$VFMDEV_TOP/out/check/build.log" rc=0
 	# C=2 checks every file whether or not it is rebuilt; W=1 warnings only
 	# appear when a file is compiled, so clean first.

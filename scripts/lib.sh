@@ -179,3 +179,17 @@ img_cpio() {
 	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --owner=0:0 --quiet)
 }
+
+# sync_sources DEST: the work tree's sources copied to DEST (rsync, mtimes
+# kept). Build products are excluded, so --delete leaves those of earlier
+# builds in DEST (kbuild stays incremental) while removed sources disappear.
+sync_sources() {
+	mkdir -p "$1"
+	rsync -a --delete \
+		--exclude=/.git --exclude=/out --exclude=/results \
+		--exclude=/selftests/build \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='*.a' --exclude='modules.order' \
+		--exclude='Module.symvers' --exclude='.*.d' --exclude='*.dwo' \
+		"$VFMDEV_TOP/" "$1/"
+}
