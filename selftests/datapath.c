@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <linux/pci_regs.h>
 
 #include "kselftest_harness.h"
@@ -182,6 +183,44 @@ TEST_F(datapath, regions)
 		EXPECT_EQ(0, d->irqs[VFIO_PCI_MSI_IRQ_INDEX].count);
 	}
 	vfm_dump(d, stderr);
+}
+
+/*
+ * The error (AER) interrupt is there as on vfio-pci: one eventfd, which
+ * the device fires on an AER error and userspace can fire to test it.
+ */
+TEST_F(datapath, error_irq)
+{
+	struct vfm_dev *d = &self->c.p.dev[0];
+	const __u32 trig = VFIO_IRQ_SET_ACTION_TRIGGER;
+	__u64 n = 0;
+	int fd;
+
+	ASSERT_EQ(1, d->irqs[VFIO_PCI_ERR_IRQ_INDEX].count);
+	ASSERT_TRUE(d->irqs[VFIO_PCI_ERR_IRQ_INDEX].flags &
+		    VFIO_IRQ_INFO_EVENTFD);
+	fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, vfm_set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX,
+				  VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 1, &fd));
+	ASSERT_EQ(0, vfm_set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX,
+				  VFIO_IRQ_SET_DATA_NONE | trig, 0, 1, NULL));
+	ASSERT_EQ(sizeof(n), read(fd, &n, sizeof(n)));
+	ASSERT_EQ(1, n);
+	/* Two vectors on a one-vector index: refused. */
+	vfm_expect_errors(true);
+	EXPECT_EQ(-EINVAL, vfm_set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX,
+					VFIO_IRQ_SET_DATA_NONE | trig, 0, 2,
+					NULL));
+	vfm_expect_errors(false);
+	/* Cleared: firing it again signals nothing. */
+	ASSERT_EQ(0, vfm_set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX,
+				  VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, NULL));
+	ASSERT_EQ(0, vfm_set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX,
+				  VFIO_IRQ_SET_DATA_NONE | trig, 0, 1, NULL));
+	EXPECT_EQ(-1, read(fd, &n, sizeof(n)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
 }
 
 /* Reset handshake: both VFs get the MAC the PF assigned. */

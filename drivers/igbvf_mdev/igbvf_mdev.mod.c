@@ -18,6 +18,7 @@ __section(".gnu.linkonce.this_module") = {
 
 static const struct modversion_info ____versions[]
 __used __section("__versions") = {
+	{ 0xa5fc3dd4, "vfm_pci_err_handlers" },
 	{ 0xc48a4753, "pci_unregister_driver" },
 	{ 0xbdfb6dbb, "__fentry__" },
 	{ 0x5b8239ca, "__x86_return_thunk" },

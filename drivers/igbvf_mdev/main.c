@@ -69,6 +69,7 @@ static struct pci_driver igbvf_mdev_driver = {
 	.id_table = igbvf_mdev_ids,
 	.probe = igbvf_mdev_probe,
 	.remove = igbvf_mdev_remove,
+	.err_handler = &vfm_pci_err_handlers,
 	.driver_managed_dma = true,
 };
 module_pci_driver(igbvf_mdev_driver);

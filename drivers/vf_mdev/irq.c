@@ -7,7 +7,8 @@
  * itself).  All vectors are allocated at the first trigger set-up, so
  * the VMM may add and remove eventfds for any subset without resizing.
  * No INTx, no MSI.  The request interrupt asks the VMM to let go of the
- * device when it is being removed.
+ * device when it is being removed; the error interrupt tells it about an
+ * AER error on the VF, as vfio-pci does for a PCIe function.
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -32,7 +33,10 @@ int vfm_irq_info(struct vfm_dev *vd, unsigned long arg)
 	switch (info.index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 	case VFIO_PCI_MSI_IRQ_INDEX:
+		break;
 	case VFIO_PCI_ERR_IRQ_INDEX:
+		info.flags = VFIO_IRQ_INFO_EVENTFD;
+		info.count = 1;
 		break;
 	case VFIO_PCI_MSIX_IRQ_INDEX:
 		info.flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE;
@@ -209,8 +213,9 @@ static int vfm_msix_mask(struct vfm_dev *vd, struct vfio_irq_set *hdr,
 	return 0;
 }
 
-static int vfm_req_trigger(struct vfm_dev *vd, struct vfio_irq_set *hdr,
-			   const void *data)
+/* A single-eventfd index (request, error): set, clear or fire @slot. */
+static int vfm_single_trigger(struct eventfd_ctx **slot,
+			      struct vfio_irq_set *hdr, const void *data)
 {
 	struct eventfd_ctx *ctx = NULL;
 
@@ -226,20 +231,20 @@ static int vfm_req_trigger(struct vfm_dev *vd, struct vfio_irq_set *hdr,
 			if (IS_ERR(ctx))
 				return PTR_ERR(ctx);
 		}
-		if (vd->req_trigger)
-			eventfd_ctx_put(vd->req_trigger);
-		vd->req_trigger = ctx;
+		if (*slot)
+			eventfd_ctx_put(*slot);
+		*slot = ctx;
 		return 0;
 	}
 	if (!hdr->count) {
-		if (vd->req_trigger)
-			eventfd_ctx_put(vd->req_trigger);
-		vd->req_trigger = NULL;
+		if (*slot)
+			eventfd_ctx_put(*slot);
+		*slot = NULL;
 		return 0;
 	}
-	if (vd->req_trigger &&
+	if (*slot &&
 	    (!(hdr->flags & VFIO_IRQ_SET_DATA_BOOL) || *(const u8 *)data))
-		eventfd_signal(vd->req_trigger);
+		eventfd_signal(*slot);
 	return 0;
 }
 
@@ -255,7 +260,8 @@ int vfm_set_irqs(struct vfm_dev *vd, unsigned long arg)
 		return -EFAULT;
 
 	nirqs = hdr.index == VFIO_PCI_MSIX_IRQ_INDEX ? vd->nvec :
-		hdr.index == VFIO_PCI_REQ_IRQ_INDEX ? 1 : 0;
+		hdr.index == VFIO_PCI_REQ_IRQ_INDEX ||
+		hdr.index == VFIO_PCI_ERR_IRQ_INDEX ? 1 : 0;
 	ret = vfio_set_irqs_validate_and_prepare(&hdr, nirqs,
 						 VFIO_PCI_NUM_IRQS, &data_size);
 	if (ret) {
@@ -287,11 +293,14 @@ int vfm_set_irqs(struct vfm_dev *vd, unsigned long arg)
 		}
 		break;
 	case VFIO_PCI_REQ_IRQ_INDEX:
+	case VFIO_PCI_ERR_IRQ_INDEX:
 		if ((hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) !=
 		    VFIO_IRQ_SET_ACTION_TRIGGER)
 			ret = -EINVAL;
 		else
-			ret = vfm_req_trigger(vd, &hdr, data);
+			ret = vfm_single_trigger(hdr.index == VFIO_PCI_REQ_IRQ_INDEX ?
+						 &vd->req_trigger : &vd->err_trigger,
+						 &hdr, data);
 		break;
 	default:
 		ret = -EINVAL;
@@ -300,3 +309,30 @@ int vfm_set_irqs(struct vfm_dev *vd, unsigned long arg)
 	kfree(data);
 	return ret;
 }
+
+/*
+ * AER on the VF: tell the VMM through the error eventfd, as vfio-pci
+ * does; the VMM decides what the guest sees.
+ */
+static pci_ers_result_t vfm_error_detected(struct pci_dev *pdev,
+					   pci_channel_state_t state)
+{
+	struct vfm_parent *par = pci_get_drvdata(pdev);
+	struct vfm_dev *vd;
+
+	mutex_lock(&par->lock);
+	vd = par->vdev;
+	if (vd) {
+		mutex_lock(&vd->state_lock);
+		if (vd->err_trigger)
+			eventfd_signal(vd->err_trigger);
+		mutex_unlock(&vd->state_lock);
+	}
+	mutex_unlock(&par->lock);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+const struct pci_error_handlers vfm_pci_err_handlers = {
+	.error_detected = vfm_error_detected,
+};
+EXPORT_SYMBOL_GPL(vfm_pci_err_handlers);

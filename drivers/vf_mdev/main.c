@@ -33,7 +33,9 @@ static int vfm_mdev_probe(struct mdev_device *mdev)
 	if (ret)
 		goto out_put_vdev;
 	dev_set_drvdata(&mdev->dev, vd);
+	mutex_lock(&par->lock);
 	par->vdev = vd;
+	mutex_unlock(&par->lock);
 	vfm_debugfs_init(vd, vfm_debugfs_root);
 	dev_info(&par->pdev->dev, "mdev %s created\n", dev_name(&mdev->dev));
 	return 0;
@@ -50,7 +52,9 @@ static void vfm_mdev_remove(struct mdev_device *mdev)
 	/* Waits, asking through the request eventfd, until the user closes. */
 	vfio_unregister_group_dev(&vd->vdev);
 	debugfs_remove_recursive(vd->debugfs);
+	mutex_lock(&vd->par->lock);
 	vd->par->vdev = NULL;
+	mutex_unlock(&vd->par->lock);
 	dev_info(&vd->par->pdev->dev, "mdev %s removed\n",
 		 dev_name(&mdev->dev));
 	vfio_put_device(&vd->vdev);
@@ -133,6 +137,7 @@ int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family)
 	par = kzalloc(sizeof(*par), GFP_KERNEL);
 	if (!par)
 		return -ENOMEM;
+	mutex_init(&par->lock);
 	par->pdev = pdev;
 	par->dev = &pdev->dev;
 	par->family = family;

@@ -178,4 +178,7 @@ struct vfm_family {
 int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family);
 void vfm_unregister_vf(struct pci_dev *pdev);
 
+/* A family's pci_driver .err_handler: AER errors reach the VMM. */
+extern const struct pci_error_handlers vfm_pci_err_handlers;
+
 #endif /* _VF_MDEV_H_ */

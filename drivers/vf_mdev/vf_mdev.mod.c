@@ -16,9 +16,11 @@ __section(".gnu.linkonce.this_module") = {
 
 KSYMTAB_FUNC(vfm_register_vf, "_gpl", "");
 KSYMTAB_FUNC(vfm_unregister_vf, "_gpl", "");
+KSYMTAB_DATA(vfm_pci_err_handlers, "_gpl", "");
 
 SYMBOL_CRC(vfm_register_vf, 0x89a2830e, "_gpl");
 SYMBOL_CRC(vfm_unregister_vf, 0xfa3ff85e, "_gpl");
+SYMBOL_CRC(vfm_pci_err_handlers, 0xa5fc3dd4, "_gpl");
 
 static const struct modversion_info ____versions[]
 __used __section("__versions") = {

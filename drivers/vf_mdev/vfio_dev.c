@@ -160,6 +160,10 @@ static void vfm_close_device(struct vfio_device *vdev)
 		eventfd_ctx_put(vd->req_trigger);
 		vd->req_trigger = NULL;
 	}
+	if (vd->err_trigger) {
+		eventfd_ctx_put(vd->err_trigger);
+		vd->err_trigger = NULL;
+	}
 	/* Stop DMA before a single page goes back to the VMM. */
 	pci_clear_master(pdev);
 	vfm_flr(vd);

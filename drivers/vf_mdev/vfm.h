@@ -197,7 +197,8 @@ struct vfm_parent {
 	void __iomem *bar0;
 	int msix_bar;
 	u32 mbx_ctrl_off;
-	struct vfm_dev *vdev;	/* the instance, under the mdev core's locks */
+	struct mutex lock;	/* protects @vdev */
+	struct vfm_dev *vdev;
 };
 
 /**
@@ -218,6 +219,7 @@ struct vfm_parent {
  * @vecs_on: host vectors allocated
  * @vecs: per vector state
  * @req_trigger: VFIO request eventfd
+ * @err_trigger: VFIO error (AER) eventfd
  * @stats: counters
  * @debugfs: debugfs directory
  */
@@ -238,6 +240,7 @@ struct vfm_dev {
 	bool vecs_on;
 	struct vfm_vec vecs[VFM_MAX_VECTORS];
 	struct eventfd_ctx *req_trigger;
+	struct eventfd_ctx *err_trigger;
 	struct vfm_stats stats;
 	struct dentry *debugfs;
 };
