@@ -8,8 +8,12 @@
 #   NET_VENDOR off), resolved with olddefconfig and checked: every wanted
 #   value must survive or the script fails naming it.
 #
+# Patches in scripts/patches/*.patch (fixes to upstream code this rig runs
+# into, each explaining itself) are applied to the source, in name order.
+#
 # The result lives outside the repo in $VFMDEV_CACHE/kdbg-<key>/, key =
-# hash(source package version, final .config, this script, the fragment):
+# hash(source package version, final .config, this script, the fragment,
+# the patches):
 #
 #   bzImage           the kernel image
 #   root/lib/modules/<KREL>/   installed modules (plain .ko), depmod'ed;
@@ -40,6 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 load_kernel_env
 
 fragment=$here/debug-kernel.config
+patches=("$here"/patches/*.patch)
+[ -e "${patches[0]}" ] || patches=()
 tree=$VFMDEV_CACHE/kdbg-src
 jobs=${VFMDEV_JOBS:-$(nproc)}
 keep=${VFMDEV_KDBG_KEEP:-2}
@@ -99,6 +105,25 @@ if [ "$(cat "$tree/.vfmdev-source" 2>/dev/null)" != "$KPKGVER" ]; then
 	mv "$tree.new" "$tree"
 fi
 
+# Patches: the set applied is kept in the tree, so a changed set is
+# reverted and the new one applied (make then rebuilds only what changed).
+want=$(cat "${patches[@]}" /dev/null | sha256sum | cut -c1-16)
+if [ "$(cat "$tree/.vfmdev-patches" 2>/dev/null)" != "$want" ]; then
+	if [ -s "$tree/.vfmdev-patches.diff" ]; then
+		phase "reverting the previous patches"
+		patch -d "$tree" -p1 -R -s < "$tree/.vfmdev-patches.diff" ||
+			die "debug-kernel: cannot revert old patches: remove $tree"
+	fi
+	rm -f "$tree/.vfmdev-patches" "$tree/.vfmdev-patches.diff"
+	for p in "${patches[@]}"; do
+		phase "applying ${p##*/}"
+		patch -d "$tree" -p1 -s --forward < "$p" ||
+			die "debug-kernel: ${p##*/} does not apply to $KPKGVER"
+		cat "$p" >> "$tree/.vfmdev-patches.diff"
+	done
+	echo "$want" > "$tree/.vfmdev-patches"
+fi
+
 # --- Configuration ---------------------------------------------------------
 # Resolved in $work through KCONFIG_CONFIG: olddefconfig writes only that
 # file, so the built tree is not touched when nothing changed.
@@ -144,7 +169,8 @@ if [ "$config_only" = 1 ]; then
 	exit 0
 fi
 
-key=$( { echo "source $KPKGVER"; cat "$work/config" "$0" "$fragment"; } | sha256sum | cut -c1-16)
+key=$( { echo "source $KPKGVER"; cat "$work/config" "$0" "$fragment" "${patches[@]}"; } |
+	sha256sum | cut -c1-16)
 out=$VFMDEV_CACHE/kdbg-$key
 env_file=$out/kernel.env
 

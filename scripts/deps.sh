@@ -24,7 +24,7 @@ cfg="$VFMDEV_CACHE/kernel.env"
 
 tools_pkgs=(build-essential sparse busybox-static kmod cpio xz-utils zstd gzip
 	    bc bison flex libelf-dev libssl-dev dwarves rsync python3 perl
-	    uuid-runtime ccache iproute2 pciutils)
+	    uuid-runtime ccache iproute2 pciutils patch)
 
 # Fast path: the stamp records what was installed; if every piece is still
 # there, do nothing.
