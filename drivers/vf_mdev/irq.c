@@ -213,7 +213,10 @@ static int vfm_msix_mask(struct vfm_dev *vd, struct vfio_irq_set *hdr,
 	return 0;
 }
 
-/* A single-eventfd index (request, error): set, clear or fire @slot. */
+/*
+ * A single-eventfd index (request, error): set, clear or fire @slot, with
+ * vfio-pci's semantics (clearing or firing an unset one is EINVAL).
+ */
 static int vfm_single_trigger(struct eventfd_ctx **slot,
 			      struct vfio_irq_set *hdr, const void *data)
 {
@@ -236,14 +239,14 @@ static int vfm_single_trigger(struct eventfd_ctx **slot,
 		*slot = ctx;
 		return 0;
 	}
+	if (!*slot)
+		return -EINVAL;
 	if (!hdr->count) {
-		if (*slot)
-			eventfd_ctx_put(*slot);
+		eventfd_ctx_put(*slot);
 		*slot = NULL;
 		return 0;
 	}
-	if (*slot &&
-	    (!(hdr->flags & VFIO_IRQ_SET_DATA_BOOL) || *(const u8 *)data))
+	if (!(hdr->flags & VFIO_IRQ_SET_DATA_BOOL) || *(const u8 *)data)
 		eventfd_signal(*slot);
 	return 0;
 }
