@@ -154,7 +154,8 @@ static void vfm_doorbell_basic_test(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, T_BUF_IOVA(i)));
 	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->rings[0].descs);
-	KUNIT_EXPECT_EQ(test, 4ULL, f->vd->stats.pc_misses);
+	/* The ring page and four buffers, each pinned once. */
+	KUNIT_EXPECT_EQ(test, 5ULL, f->vd->stats.pc_misses);
 
 	/* The same tail again posts nothing. */
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 4));
@@ -303,7 +304,10 @@ static void vfm_ring_geometry_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, vfm_fake_refs(f, T_BUF_IOVA(0)));
 	KUNIT_EXPECT_EQ(test, 0, vfm_ring_write(f->vd, t_reg(VFM_REG_RING_HEAD),
 						0x10, 0));
+	/* Posting nothing maps nothing; posting maps the new ring. */
 	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 0));
+	KUNIT_EXPECT_EQ(test, -1, vfm_fake_refs(f, moved));
+	KUNIT_EXPECT_EQ(test, 0, t_tail(f, 1));
 	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, moved));
 }
 
