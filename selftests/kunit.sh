@@ -8,7 +8,7 @@
 # plan is "1..0 # SKIP".  Loading a test module runs its suites; each
 # suite's KTAP is read from /sys/kernel/debug/kunit/<suite>/results and
 # every case becomes one "suite.case" result here, with KUnit's failure
-# diagnostics kept.
+# diagnostics kept.  The test modules are unloaded again at the end.
 MODDIR=${VFMDEV_MODULES:-/vfmdev/modules}
 KDBG=/sys/kernel/debug/kunit
 
@@ -73,6 +73,19 @@ for ko in "$@"; do
 		' "$sdir/results" >> "$tmp.tap" 2> "$tmp.n"
 		n=$(cat "$tmp.n")
 	done
+done
+# Unload the test modules: they hold the modules they test.
+for ko in "$@"; do
+	name=${ko##*/}
+	name=${name%.ko}
+	grep -q "^$name " /proc/modules || continue
+	n=$((n + 1))
+	if out=$(rmmod "$name" 2>&1); then
+		echo "ok $n $name.unload" >> "$tmp.tap"
+	else
+		echo "# rmmod $name: $out" >> "$tmp.tap"
+		echo "not ok $n $name.unload" >> "$tmp.tap"
+	fi
 done
 echo "1..$n"
 cat "$tmp.tap"
