@@ -27,3 +27,6 @@ for t in /vfmdev/guest/rigtests/* /vfmdev/tests/*; do
 	case "$name" in vmm_*) ptmo=$((tmo * 2)) ;; esac
 	run_prog "$section" "$ptmo" "$t"
 done
+
+# Last: leaks of vfmdev's modules, now that every test has ended.
+run_prog leaks/kmemleak "$tmo" /vfmdev/guest/leaks.sh
