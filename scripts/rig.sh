@@ -18,6 +18,10 @@
 #   --live                 print the result channel while the guest runs
 #   --progress             print each program's start and end as it happens
 #
+# RIG_TCG_THREAD=single runs both vCPUs on one host thread instead of
+# multi-threaded TCG (for chasing races in QEMU's MTTCG; far too slow for
+# the nested-VM tests).
+#
 # The guest is an x86-64 q35 machine under TCG with an emulated VT-d
 # (intel-iommu, interrupt remapping, caching mode) and one igb PF behind a
 # PCIe root port. The initramfs must exist (scripts/initramfs.sh).
@@ -80,7 +84,8 @@ append="$append no_timer_check"
 append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
 [ -z "$KAPPEND" ] || append="$append $KAPPEND"
 
-qemu=(qemu-system-x86_64 -accel tcg -machine q35,kernel-irqchip=split
+qemu=(qemu-system-x86_64 -accel "tcg,thread=${RIG_TCG_THREAD:-multi}"
+	-machine q35,kernel-irqchip=split
 	-cpu max -m 2G -smp 2 -nodefaults -display none -no-reboot
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp0,chassis=1
