@@ -35,8 +35,8 @@ if [ -f "$stamp" ] && [ -f "$cfg" ]; then
 	   [ -x "$VFMDEV_CACHE/qemu-7.2/usr/bin/qemu-system-x86_64" ] &&
 	   [ -f "$VFMDEV_CACHE/ksrc-$KVER/tools/testing/selftests/kselftest_harness.h" ] &&
 	   [ -f "$VFMDEV_CACHE/ksrc-$KVER/scripts/checkpatch.pl" ] &&
-	   command -v sparse >/dev/null && [ -x /bin/busybox ] &&
-	   [ -x /usr/sbin/ip ] && [ -x /usr/bin/lspci ]; then
+	   [ "$(dpkg-query -W -f='${Status}\n' "${tools_pkgs[@]}" 2>/dev/null |
+		grep -c 'install ok installed')" -eq "${#tools_pkgs[@]}" ]; then
 		log "deps: up to date (kernel $KREL, $(qemu_version))"
 		exit 0
 	fi
