@@ -12,8 +12,8 @@
 #   make shell      a shell in the QEMU rig, set up as for the tests
 #   make clean
 #
-# KDIR=<kbuild tree> builds against another kernel; RIG_KERNELS=stock runs
-# the tests on Debian's kernel only (default: "stock debug", see README).
+# KDIR=<kbuild tree> builds against another kernel; RIG_KERNELS="stock debug"
+# also runs every test on the debug kernel (see README).
 
 ifneq ($(KERNELRELEASE),)
 # kbuild reads this file only when there is no top-level Kbuild.

@@ -4,7 +4,7 @@
 # scripts/test.sh: what "make test" runs.
 #
 #   deps -> static checks -> for each kernel in RIG_KERNELS (default
-#   "stock debug"): modules, selftests, initramfs, one rig boot running every test
+#   "stock"): modules, selftests, initramfs, one rig boot running every test
 #   program -> per-item results -> "N passed, N failed, N skipped"
 #
 # Every step is an item: host steps as host/..., guest results as
@@ -19,7 +19,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-RIG_KERNELS=${RIG_KERNELS:-stock debug}
+RIG_KERNELS=${RIG_KERNELS:-stock}
 RIG_TEST_TIMEOUT=${RIG_TEST_TIMEOUT:-300}
 RIG_TIMEOUT=${RIG_TIMEOUT:-900}
 RIG_HOSTROOT=${RIG_HOSTROOT:-1}
