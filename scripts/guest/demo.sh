@@ -86,7 +86,11 @@ else
 fi
 
 say "Tear down"
-run 'echo 1 > /sys/bus/mdev/devices/$UUID/remove'
+if [ -e "/sys/bus/mdev/devices/$UUID" ]; then
+	run 'echo 1 > /sys/bus/mdev/devices/$UUID/remove'
+else
+	note "vfmdev_demo made its own pair of mdevs (on two VFs) and removed them when done, $UUID included"
+fi
 run "echo $vf > /sys/bus/pci/drivers/igbvf_mdev/unbind"
 run "echo > $V/driver_override"
 run "echo 0 > $P/sriov_numvfs"
