@@ -60,6 +60,20 @@ static void vfm_run_put(struct vfm_dev *vd, struct vfm_run *run)
 }
 
 /*
+ * The pages a DMA target spans; false for an empty target, one that wraps
+ * the address space, or one longer than a buffer can be.
+ */
+static bool vfm_target_pages(const struct vfm_dma_target *t, u64 *first,
+			     u64 *last)
+{
+	if (!t->len || t->iova + t->len - 1 < t->iova)
+		return false;
+	*first = t->iova >> PAGE_SHIFT;
+	*last = (t->iova + t->len - 1) >> PAGE_SHIFT;
+	return *last - *first < VFM_MAX_RUN_PAGES;
+}
+
+/*
  * Take references on every page of a DMA target.  On a miss returns
  * -EAGAIN with the run to fill in *@miss; on a bad target -EINVAL.
  */
@@ -67,14 +81,10 @@ static int vfm_run_get(struct vfm_dev *vd, struct vfm_ring *r,
 		       const struct vfm_dma_target *t, struct vfm_run *run,
 		       struct vfm_run *miss)
 {
-	u64 first = t->iova >> PAGE_SHIFT;
-	u64 last;
+	u64 first, last;
 	u32 i;
 
-	if (!t->len || t->iova + t->len - 1 < t->iova)
-		return -EINVAL;
-	last = (t->iova + t->len - 1) >> PAGE_SHIFT;
-	if (last - first >= VFM_MAX_RUN_PAGES)
+	if (!vfm_target_pages(t, &first, &last))
 		return -EINVAL;
 
 	run->pfn = first;
@@ -234,11 +244,7 @@ static bool vfm_target_missing(struct vfm_dev *vd,
 {
 	u64 first, last, pfn;
 
-	if (!t->len || t->iova + t->len - 1 < t->iova)
-		return false;
-	first = t->iova >> PAGE_SHIFT;
-	last = (t->iova + t->len - 1) >> PAGE_SHIFT;
-	if (last - first >= VFM_MAX_RUN_PAGES)
+	if (!vfm_target_pages(t, &first, &last))
 		return false;
 	for (pfn = first; pfn <= last; pfn++) {
 		if (!vfm_pcache_present(vd, pfn)) {
