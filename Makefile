@@ -9,6 +9,7 @@
 #   make test       all of it, then every test in the QEMU rig
 #   make demo       the user flow, in the QEMU rig
 #   make bench      benchmark programs in the QEMU rig
+#   make soak       test programs over and over in the rig (its stability)
 #   make shell      a shell in the QEMU rig, set up as for the tests
 #   make clean
 #
@@ -30,7 +31,7 @@ KVER ?= $(call kenv,KVER)
 KDIR ?= /usr/src/linux-headers-$(KREL)
 KSFT_DIR ?= $(VFMDEV_CACHE)/ksrc-$(KVER)/tools/testing/selftests
 
-.PHONY: all modules deps check selftests test demo bench shell clean
+.PHONY: all modules deps check selftests test demo bench soak shell clean
 
 all: modules
 
@@ -60,6 +61,9 @@ demo:
 
 bench:
 	bash scripts/run-job.sh bench
+
+soak:
+	bash scripts/run-job.sh soak
 
 shell:
 	bash scripts/run-job.sh shell

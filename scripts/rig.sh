@@ -5,7 +5,7 @@
 #
 #   --kernel NAME|ENVFILE  kernel to boot (default stock; see scripts/lib.sh)
 #   --job JOB              scripts/guest/job-JOB.sh: test (default), demo,
-#                          bench, shell
+#                          bench, soak, shell
 #   --timeout SECS         whole-boot limit (default: test/bench 1200,
 #                          demo 600, shell none), times the kernel's KSLOW
 #                          up to 1500
@@ -18,9 +18,20 @@
 #   --live                 print the result channel while the guest runs
 #   --progress             print each program's start and end as it happens
 #
-# RIG_TCG_THREAD=single runs both vCPUs on one host thread instead of
-# multi-threaded TCG (for chasing races in QEMU's MTTCG; far too slow for
-# the nested-VM tests).
+# RIG_APPEND adds words to the guest kernel's command line (after the
+# kernel's own KAPPEND), e.g. vfmdev.rounds=20 for the soak job.
+#
+# RIG_SMP sets the guest's vCPU count (default 1). With two vCPUs, QEMU
+# 10.0's multi-threaded TCG wedged this rig about once per 2-5 minutes of
+# tests that open and reset VFs (PCI memory-topology changes while the other
+# vCPU runs): an idle vCPU stops taking its local APIC timer interrupt (the
+# kernel reports RCU stalls; an NMI wakes it, yet no timer interrupt follows),
+# and once QEMU aborted in iotlb_to_section(). One vCPU made 24 of those test
+# programs in a row pass with no wedge and no loss of speed: the tests are
+# single-threaded and the nested VMM gets one vCPU either way.
+#
+# RIG_TCG_THREAD=single runs all vCPUs on one host thread instead of
+# multi-threaded TCG (for chasing races in QEMU's MTTCG).
 #
 # The guest is an x86-64 q35 machine under TCG with an emulated VT-d
 # (intel-iommu, interrupt remapping, caching mode) and one igb PF behind a
@@ -83,10 +94,11 @@ append="console=ttyS0 intel_iommu=on panic=-1 printk.time=1 printk.devkmsg=on"
 append="$append no_timer_check"
 append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
 [ -z "$KAPPEND" ] || append="$append $KAPPEND"
+[ -z "${RIG_APPEND:-}" ] || append="$append $RIG_APPEND"
 
 qemu=(qemu-system-x86_64 -accel "tcg,thread=${RIG_TCG_THREAD:-multi}"
 	-machine q35,kernel-irqchip=split
-	-cpu max -m 2G -smp 2 -nodefaults -display none -no-reboot
+	-cpu max -m 2G -smp "${RIG_SMP:-1}" -nodefaults -display none -no-reboot
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp0,chassis=1
 	-device igb,bus=rp0,netdev=n0 -netdev user,id=n0
@@ -96,9 +108,43 @@ if [ "$job" = shell ]; then
 	qemu+=(-serial mon:stdio -serial "file:$outdir/serial.log")
 else
 	qemu+=(-serial "file:$outdir/console.log" -serial "file:$outdir/serial.log")
+	# A human monitor for the post-mortem of a wedged guest (below).
+	rm -f "$outdir/hmp.sock"
+	qemu+=(-monitor "unix:$outdir/hmp.sock,server=on,wait=off")
 fi
 [ "$hostroot" = 1 ] &&
 	qemu+=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
+
+# hmp_dump SOCKET: the emulated CPUs' and local APICs' state, from QEMU's
+# human monitor, for the post-mortem of a wedged guest.
+hmp_dump() {
+	python3 - "$1" << 'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+def cmd(c):
+    s.sendall((c + "\n").encode())
+    time.sleep(1)
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+            if out.endswith(b"(qemu) "):
+                break
+    except socket.timeout:
+        pass
+    return out.decode(errors="replace")
+cmd("")
+for c in ("info cpus", "cpu 0", "info lapic", "info registers",
+          "cpu 1", "info lapic", "info registers", "info irq"):
+    print("### " + c)
+    print(cmd(c))
+PY
+}
 
 log "rig: booting $KNAME ($KREL), job $job, limit ${tmo}s, results in ${outdir#"$VFMDEV_TOP"/}/"
 t0=$(now)
@@ -138,6 +184,7 @@ else
 			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
 			if [ "$n" -ge 3 ]; then
 				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
+				hmp_dump "$outdir/hmp.sock" > "$outdir/wedge-state.txt" 2>&1 || true
 				kill "$qpid"
 				break
 			fi

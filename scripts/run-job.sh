@@ -7,6 +7,8 @@
 #   demo    scripts/guest/demo.sh, its output shown live, then the verdict
 #           of the kernel-log scan
 #   bench   every benchmark program (selftests/build/bench_*), live
+#   soak    test programs over and over (SOAK_PROGS, comma-separated;
+#           SOAK_ROUNDS), for the emulator's stability
 #   shell   an interactive shell in the guest on this terminal
 #
 # Missing pieces (no modules or selftests yet) are reported and the job runs
@@ -16,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-job=${1:?usage: run-job.sh demo|bench|shell}
+job=${1:?usage: run-job.sh demo|bench|soak|shell}
 k=${RIG_KERNEL:-stock}
 res="$VFMDEV_TOP/results"
 lock_tree
@@ -101,7 +103,18 @@ demo)
 	fi
 	exit "$rc"
 	;;
+soak)
+	# The emulator's stability under VF open/reset traffic: the programs
+	# over and over (SOAK_PROGS, SOAK_ROUNDS), a wedge stops the guest.
+	rc=0
+	RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }vfmdev.rounds=${SOAK_ROUNDS:-8} vfmdev.soak=${SOAK_PROGS:-datapath,hostile_guest,mdev_lifecycle}" \
+		bash "$here/rig.sh" --kernel "$k" --job soak --progress --out "$out" || rc=$?
+	verdict "$out" || rc=1
+	[ "$rc" -eq 0 ] && echo "== soak finished; kernel log clean" ||
+		echo "== soak FAILED (${out#"$VFMDEV_TOP"/}/)"
+	exit "$rc"
+	;;
 *)
-	die "usage: run-job.sh demo|bench|shell"
+	die "usage: run-job.sh demo|bench|soak|shell"
 	;;
 esac
