@@ -13,8 +13,9 @@
 #   make shell      a shell in the QEMU rig, set up as for the tests
 #   make clean
 #
-# KDIR=<kbuild tree> builds against another kernel; RIG_KERNELS="stock debug"
-# also runs every test on the debug kernel (see README).
+# KDIR=<kbuild tree> builds against another kernel; make test runs every test
+# on Debian's kernel and on the debug kernel (RIG_KERNELS="stock debug", the
+# default; RIG_KERNELS=stock for Debian's only; see README).
 
 ifneq ($(KERNELRELEASE),)
 # kbuild reads this file only when there is no top-level Kbuild.

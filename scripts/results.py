@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn one rig run into test items.
 
-    results.py --kernel NAME --dir DIR [--expect SECTION ...]
+    results.py --kernel NAME --dir DIR [--expect SECTION ...] [--suffix S]
 
 DIR holds what scripts/rig.sh left: serial.log (the result channel),
 console.log (kernel console) and status. Prints one line per item:
@@ -87,10 +87,16 @@ def parse_channel(lines):
     return sections, order, done
 
 
+# Appended to the names of a boot's own items (boot, setup, kernel_log,
+# leaks, ...) when one kernel has several boots (--suffix).
+SUFFIX = ''
+
+
 def item_name(section):
     if section.startswith('tests/') or section.startswith('rig/'):
         return section.split('/', 1)[1]
-    return section
+    first, sep, rest = section.partition('/')
+    return first + SUFFIX + sep + rest
 
 
 def case_name(desc):
@@ -244,7 +250,7 @@ def scan_log(kernel, console, dmesg, out):
             continue
         if any(p.search(text) for p in REPORTS):
             findings.append(f'[{ts:12.6f}] {text}')
-    name = f'{kernel}/kernel_log'
+    name = f'{kernel}/kernel_log{SUFFIX}'
     if findings:
         out.append(('FAIL', name, f'{len(findings)} report line(s), first: '
                     f'{findings[0].strip()}', findings[:40]))
@@ -261,7 +267,12 @@ def main():
     ap.add_argument('--expect', nargs='*', default=[])
     ap.add_argument('--no-tap', action='store_true',
                     help='judge programs by exit status only (demo)')
+    ap.add_argument('--suffix', default='',
+                    help="for the items of a kernel's second boot: "
+                    'boot, setup, kernel_log... get it appended')
     a = ap.parse_args()
+    global SUFFIX
+    SUFFIX = a.suffix
 
     status = {}
     for line in read_lines(os.path.join(a.dir, 'status')) or []:
@@ -276,7 +287,7 @@ def main():
     out = []
     rc = status.get('rc', '?')
     if done:
-        out.append(('PASS', f'{a.kernel}/boot', None, []))
+        out.append(('PASS', f'{a.kernel}/boot{SUFFIX}', None, []))
     else:
         stopped = read_lines(os.path.join(a.dir, 'stopped'))
         qlog = [l for l in read_lines(os.path.join(a.dir, 'qemu.log')) or []
@@ -288,7 +299,7 @@ def main():
         if qlog and rc != '125':
             why += '; QEMU: ' + qlog[-1]
         ctail = [l for l in (console or []) if l.strip()][-15:]
-        out.append(('FAIL', f'{a.kernel}/boot', f'the guest did not finish its '
+        out.append(('FAIL', f'{a.kernel}/boot{SUFFIX}', f'the guest did not finish its '
                     f'job ({why}); console.log ends:', ctail))
 
     for sec in order:

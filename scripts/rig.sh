@@ -4,8 +4,8 @@
 # scripts/rig.sh [options]: boot the vfmdev QEMU rig and run one job in it.
 #
 #   --kernel NAME|ENVFILE  kernel to boot (default stock; see scripts/lib.sh)
-#   --job JOB              scripts/guest/job-JOB.sh: test (default), demo,
-#                          bench, soak, shell
+#   --job JOB              scripts/guest/job-JOB.sh: test (default), vmm,
+#                          demo, bench, soak, shell
 #   --timeout SECS         whole-boot limit (default: test/bench 1200,
 #                          demo 600, shell none), times the kernel's KSLOW
 #                          up to 1500
@@ -21,14 +21,18 @@
 # RIG_APPEND adds words to the guest kernel's command line (after the
 # kernel's own KAPPEND), e.g. vfmdev.rounds=20 for the soak job.
 #
-# RIG_SMP sets the guest's vCPU count (default 1). With two vCPUs, QEMU
-# 10.0's multi-threaded TCG wedged this rig about once per 2-5 minutes of
-# tests that open and reset VFs (PCI memory-topology changes while the other
-# vCPU runs): an idle vCPU stops taking its local APIC timer interrupt (the
-# kernel reports RCU stalls; an NMI wakes it, yet no timer interrupt follows),
-# and once QEMU aborted in iotlb_to_section(). One vCPU made 24 of those test
-# programs in a row pass with no wedge and no loss of speed: the tests are
-# single-threaded and the nested VMM gets one vCPU either way.
+# RIG_SMP sets the guest's vCPU count: by default 1, and 2 for the jobs that
+# run a nested VMM (vmm, demo). With two vCPUs, QEMU 10.0's multi-threaded
+# TCG wedged this rig about once per 2-5 minutes of tests that open and reset
+# VFs: an idle vCPU stops taking its local APIC timer interrupt (the kernel
+# reports RCU stalls; an NMI wakes it, yet no timer interrupt follows), and
+# once QEMU aborted in iotlb_to_section(). One vCPU ran 24 of those programs
+# in a row with no wedge and no loss of speed (they are single-threaded).
+# But a nested guest needs the second vCPU: with one, the vCPU that runs L2
+# under TCG's emulated SVM took no timer interrupt for up to 129 s (L1's
+# clocksource watchdog saw it), so the VMM's side of the test starved; and
+# round-robin TCG (one host thread for both vCPUs) is too slow for L2 to
+# boot within 150 s.
 #
 # RIG_TCG_THREAD=single runs all vCPUs on one host thread instead of
 # multi-threaded TCG (for chasing races in QEMU's MTTCG).
@@ -68,6 +72,11 @@ done
 [ -f "$here/guest/job-$job.sh" ] || die "rig.sh: no job '$job' (scripts/guest/job-$job.sh)"
 load_kernel "$kernel"
 
+case "$job" in
+vmm|demo) smp=${RIG_SMP:-2} ;;
+*) smp=${RIG_SMP:-1} ;;
+esac
+
 img="$VFMDEV_TOP/out/$KNAME/initramfs.cpio"
 [ -f "$img" ] || die "rig.sh: no $img (scripts/initramfs.sh $KNAME)"
 if [ -z "$tmo" ]; then
@@ -98,7 +107,7 @@ append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
 
 qemu=(qemu-system-x86_64 -accel "tcg,thread=${RIG_TCG_THREAD:-multi}"
 	-machine q35,kernel-irqchip=split
-	-cpu max -m 2G -smp "${RIG_SMP:-1}" -nodefaults -display none -no-reboot
+	-cpu max -m 2G -smp "$smp" -nodefaults -display none -no-reboot
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp0,chassis=1
 	-device igb,bus=rp0,netdev=n0 -netdev user,id=n0
@@ -142,11 +151,12 @@ cmd("")
 for c in ("info cpus", "cpu 0", "info lapic", "info registers",
           "cpu 1", "info lapic", "info registers", "info irq"):
     print("### " + c)
-    print(cmd(c))
+    # Without the monitor's echo of the typed line (terminal escapes).
+    print("\n".join(l for l in cmd(c).splitlines() if "\x1b" not in l))
 PY
 }
 
-log "rig: booting $KNAME ($KREL), job $job, limit ${tmo}s, results in ${outdir#"$VFMDEV_TOP"/}/"
+log "rig: booting $KNAME ($KREL), job $job, $smp vCPU(s), limit ${tmo}s, results in ${outdir#"$VFMDEV_TOP"/}/"
 t0=$(now)
 rc=0
 if [ "$job" = shell ]; then

@@ -4,11 +4,14 @@
 # scripts/test.sh: what "make test" runs.
 #
 #   deps -> static checks -> for each kernel in RIG_KERNELS (default
-#   "stock"): modules, selftests, initramfs, one rig boot running every test
-#   program -> per-item results -> "N passed, N failed, N skipped"
+#   "stock debug"; scripts/debug-kernel.sh builds debug when needed):
+#   modules, selftests, initramfs, two rig boots (job "test": every test
+#   program but the nested-VMM ones, on one vCPU; job "vmm": those, on two)
+#   -> per-item results -> "N passed, N failed, N skipped"
 #
 # Every step is an item: host steps as host/..., guest results as
-# <kernel>/<program>/<case>, plus <kernel>/boot and <kernel>/kernel_log.
+# <kernel>/<program>/<case>, plus <kernel>/boot and <kernel>/kernel_log
+# (<kernel>/boot-vmm, <kernel>/kernel_log-vmm for the second boot).
 # Logs of every step are kept in results/ (results/host/*.log and
 # results/<kernel>/test/). Exit status 1 when any item failed.
 #
@@ -19,7 +22,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-RIG_KERNELS=${RIG_KERNELS:-stock}
+RIG_KERNELS=${RIG_KERNELS:-stock debug}
 RIG_TEST_TIMEOUT=${RIG_TEST_TIMEOUT:-300}
 RIG_TIMEOUT=${RIG_TIMEOUT:-900}
 RIG_HOSTROOT=${RIG_HOSTROOT:-1}
@@ -91,6 +94,33 @@ step check/checkpatch bash "$here/check.sh" checkpatch
 # kernel if its script says so).
 resolve_kernel() { kernel_env_file "$1" > "$kpath"; }
 
+# rig_job KERNEL KNAME JOB SUFFIX SECTION...: boot KERNEL's rig with JOB,
+# then turn its results (expecting SECTIONs) into items; SUFFIX tells this
+# boot's own items (boot, setup, kernel_log) from another boot's.
+rig_job() {
+	local kk=$1 k=$2 job=$3 sfx=$4 out t0 rc attempt
+	shift 4
+	out="$res/$k/$job"
+	t0=$(now)
+	# A wedged emulator (rig.sh exit 125: a vCPU stopped getting timer
+	# interrupts, the kernel reports RCU stalls on an idle CPU; seen under
+	# QEMU's multi-threaded TCG) gets one more boot, said loudly, its
+	# logs kept.  Test failures and kernel reports never do.
+	for attempt in 1 2; do
+		rc=0
+		bash "$here/rig.sh" --kernel "$kk" --job "$job" --out "$out" --progress \
+			--timeout "$RIG_TIMEOUT" --test-timeout "$RIG_TEST_TIMEOUT" $hr 2>&1 ||
+			rc=$?
+		[ "$rc" = 125 ] && [ "$attempt" = 1 ] || break
+		rm -rf "$out.wedged"
+		mv "$out" "$out.wedged"
+		echo "== $k: the emulator wedged ($(cat "$out.wedged/stopped" 2>/dev/null)); logs kept in $out.wedged; booting once more"
+	done
+	timing "$k/rig $job boot+tests" "$(elapsed "$t0" "$(now)")"
+	"$PY" "$here/results.py" --kernel "$k" --dir "$out" --suffix="$sfx" \
+		--expect "$@" | tee -a "$items"
+}
+
 for kk in $RIG_KERNELS; do
 	kpath="$res/host/kernel-path"
 	if [ -x "$here/$kk-kernel.sh" ]; then
@@ -119,34 +149,22 @@ for kk in $RIG_KERNELS; do
 	fi
 	hr=--hostroot
 	[ "$RIG_HOSTROOT" = 1 ] || hr=--no-hostroot
-	out="$res/$k/test"
-	t0=$(now)
-	# A wedged emulator (rig.sh exit 125: a vCPU stopped getting timer
-	# interrupts, the kernel reports RCU stalls on an idle CPU; seen under
-	# TCG with and without vfmdev's modules) gets one more boot, said
-	# loudly, its logs kept.  Test failures and kernel reports never do.
-	for attempt in 1 2; do
-		rc=0
-		bash "$here/rig.sh" --kernel "$kk" --job test --out "$out" --progress \
-			--timeout "$RIG_TIMEOUT" --test-timeout "$RIG_TEST_TIMEOUT" $hr 2>&1 ||
-			rc=$?
-		[ "$rc" = 125 ] && [ "$attempt" = 1 ] || break
-		rm -rf "$out.wedged"
-		mv "$out" "$out.wedged"
-		echo "== $k: the emulator wedged ($(cat "$out.wedged/stopped" 2>/dev/null)); logs kept in $out.wedged; booting once more"
-	done
-	timing "$k/rig boot+tests" "$(elapsed "$t0" "$(now)")"
-
+	# Two boots: job "test" (every program but the nested-VMM ones, one
+	# vCPU) and job "vmm" (vmm_*, two vCPUs); see RIG_SMP in rig.sh.
 	expect=(setup)
 	for t in "$here/guest/rigtests"/*; do
 		[ -x "$t" ] && n=${t##*/} && expect+=("rig/${n%.sh}")
 	done
+	vexpect=(setup)
 	for t in "$VFMDEV_TOP/out/$k/stage/tests"/*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		case "${t##*/}" in bench_*|vfmdev_demo) continue ;; esac
-		expect+=("tests/${t##*/}")
+		case "${t##*/}" in
+		bench_*|vfmdev_demo) ;;
+		vmm_*) vexpect+=("tests/${t##*/}") ;;
+		*) expect+=("tests/${t##*/}") ;;
+		esac
 	done
-	"$PY" "$here/results.py" --kernel "$k" --dir "$out" --expect "${expect[@]}" |
-		tee -a "$items"
+	rig_job "$kk" "$k" test "" "${expect[@]}"
+	rig_job "$kk" "$k" vmm -vmm "${vexpect[@]}"
 done
 finish

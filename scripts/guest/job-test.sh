@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # vfmdev rig job "test": set up, then run the rig's own sanity tests and every
-# test program in /vfmdev/tests/ (except bench_* and the vfmdev_demo program),
+# test program in /vfmdev/tests/ (except bench_*, the vfmdev_demo program and
+# the nested-VMM programs vmm_*, which job "vmm" runs on a two-vCPU rig),
 # each as its own section of the result channel.
 . /vfmdev/guest/lib.sh
 
@@ -15,17 +16,13 @@ for t in /vfmdev/guest/rigtests/* /vfmdev/tests/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	name=${t##*/}
 	case "$name" in
-	bench_*|vfmdev_demo) continue ;;
+	bench_*|vfmdev_demo|vmm_*) continue ;;
 	esac
 	case "$t" in
 	/vfmdev/guest/*) section=rig/${name%.sh} ;;
 	*) section=tests/$name ;;
 	esac
-	# vmm_* programs boot nested guests with a real VMM, three boots of
-	# 20-70 s each depending on the machine's load: twice the limit.
-	ptmo=$tmo
-	case "$name" in vmm_*) ptmo=$((tmo * 2)) ;; esac
-	run_prog "$section" "$ptmo" "$t"
+	run_prog "$section" "$tmo" "$t"
 done
 
 # Last: leaks of vfmdev's modules, now that every test has ended.
