@@ -7,13 +7,9 @@
 # of make test.
 . /vfmdev/guest/lib.sh
 
-tmo=$(cmdline_arg vfmdev.tmo || echo 300)
 progs=$(cmdline_arg vfmdev.soak || echo hostile_guest,datapath,mdev_lifecycle)
 rounds=$(cmdline_arg vfmdev.rounds || echo 5)
-run_prog setup "$tmo" /vfmdev/guest/setup.sh
-set -a
-. /run/vfmdev.env
-set +a
+job_setup
 
 i=1
 while [ "$i" -le "$rounds" ]; do

@@ -6,11 +6,7 @@
 # each as its own section of the result channel.
 . /vfmdev/guest/lib.sh
 
-tmo=$(cmdline_arg vfmdev.tmo || echo 300)
-run_prog setup "$tmo" /vfmdev/guest/setup.sh
-set -a
-. /run/vfmdev.env
-set +a
+job_setup
 
 for t in /vfmdev/guest/rigtests/* /vfmdev/tests/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue

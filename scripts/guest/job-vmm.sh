@@ -6,11 +6,7 @@
 # gives this job two vCPUs (see RIG_SMP there).
 . /vfmdev/guest/lib.sh
 
-tmo=$(cmdline_arg vfmdev.tmo || echo 300)
-run_prog setup "$tmo" /vfmdev/guest/setup.sh
-set -a
-. /run/vfmdev.env
-set +a
+job_setup
 
 for t in /vfmdev/tests/vmm_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue

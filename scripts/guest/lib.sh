@@ -109,3 +109,14 @@ vf_list() {
 		i=$((i + 1))
 	done
 }
+
+# job_setup: what every test-like job does first: the per-program limit
+# (vfmdev.tmo) in $tmo, the setup as its own section, and its environment
+# (/run/vfmdev.env) exported to the programs.
+job_setup() {
+	tmo=$(cmdline_arg vfmdev.tmo || echo 300)
+	run_prog setup "$tmo" /vfmdev/guest/setup.sh
+	set -a
+	. /run/vfmdev.env
+	set +a
+}
