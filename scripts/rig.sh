@@ -46,8 +46,8 @@
 # "rc=N secs=S" with rc 124 on timeout), stopped (why the host stopped a
 # wedged guest).
 # Exit status: 0 when the guest finished its job, 124 on timeout, 125 when
-# the host stopped a wedged guest, else QEMU's status or 1 when the guest
-# stopped without finishing.
+# the host stopped a wedged guest or QEMU aborted in iotlb_to_section(),
+# else QEMU's status or 1 when the guest stopped without finishing.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -117,9 +117,11 @@ if [ "$job" = shell ]; then
 	qemu+=(-serial mon:stdio -serial "file:$outdir/serial.log")
 else
 	qemu+=(-serial "file:$outdir/console.log" -serial "file:$outdir/serial.log")
-	# A human monitor for the post-mortem of a wedged guest (below).
-	rm -f "$outdir/hmp.sock"
-	qemu+=(-monitor "unix:$outdir/hmp.sock,server=on,wait=off")
+	# A human monitor for the post-mortem of a wedged guest (below), at a
+	# short path: a Unix socket's path has at most 107 bytes.
+	hmp=${TMPDIR:-/tmp}/vfmdev-hmp.$$.sock
+	rm -f "$hmp"
+	qemu+=(-monitor "unix:$hmp,server=on,wait=off")
 fi
 [ "$hostroot" = 1 ] &&
 	qemu+=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
@@ -194,7 +196,7 @@ else
 			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
 			if [ "$n" -ge 3 ]; then
 				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
-				hmp_dump "$outdir/hmp.sock" > "$outdir/wedge-state.txt" 2>&1 || true
+				hmp_dump "$hmp" > "$outdir/wedge-state.txt" 2>&1 || true
 				kill "$qpid"
 				break
 			fi
@@ -208,6 +210,13 @@ else
 fi
 t1=$(now)
 secs=$(elapsed "$t0" "$t1")
+[ -z "${hmp:-}" ] || rm -f "$hmp"
+# QEMU's own abort in iotlb_to_section() is the other face of the MTTCG race
+# above (a vCPU's TLB entry outliving a memory-map change): the emulator
+# failed, not the guest, so it counts as a wedge.
+if [ "$rc" -eq 134 ] && grep -q 'iotlb_to_section: Assertion' "$outdir/qemu.log"; then
+	echo "QEMU aborted in iotlb_to_section() (multi-threaded TCG race)" > "$outdir/stopped"
+fi
 if [ -f "$outdir/stopped" ]; then
 	log "rig: guest stopped by the host: $(cat "$outdir/stopped")"
 	rc=125

@@ -103,9 +103,10 @@ rig_job() {
 	out="$res/$k/$job"
 	t0=$(now)
 	# A wedged emulator (rig.sh exit 125: a vCPU stopped getting timer
-	# interrupts, the kernel reports RCU stalls on an idle CPU; seen under
-	# QEMU's multi-threaded TCG) gets one more boot, said loudly, its
-	# logs kept.  Test failures and kernel reports never do.
+	# interrupts, the kernel reports RCU stalls on an idle CPU, or QEMU
+	# aborted in iotlb_to_section(); seen under QEMU's multi-threaded TCG)
+	# gets one more boot, said loudly, its logs kept.  Test failures and
+	# kernel reports never do.
 	for attempt in 1 2; do
 		rc=0
 		bash "$here/rig.sh" --kernel "$kk" --job "$job" --out "$out" --progress \
