@@ -126,10 +126,10 @@ fi
 [ "$hostroot" = 1 ] &&
 	qemu+=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
 
-# hmp_dump SOCKET: the emulated CPUs' and local APICs' state, from QEMU's
-# human monitor, for the post-mortem of a wedged guest.
+# hmp_dump SOCKET NCPUS: the emulated CPUs' and local APICs' state, from
+# QEMU's human monitor, for the post-mortem of a wedged guest.
 hmp_dump() {
-	python3 - "$1" << 'PY'
+	python3 - "$1" "$2" << 'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(10)
@@ -150,8 +150,10 @@ def cmd(c):
         pass
     return out.decode(errors="replace")
 cmd("")
-for c in ("info cpus", "cpu 0", "info lapic", "info registers",
-          "cpu 1", "info lapic", "info registers", "info irq"):
+cmds = ["info cpus"]
+for i in range(int(sys.argv[2])):
+    cmds += ["cpu %d" % i, "info lapic", "info registers"]
+for c in cmds + ["info irq"]:
     print("### " + c)
     # Without the monitor's echo of the typed line (terminal escapes).
     print("\n".join(l for l in cmd(c).splitlines() if "\x1b" not in l))
@@ -196,7 +198,7 @@ else
 			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
 			if [ "$n" -ge 3 ]; then
 				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
-				hmp_dump "$hmp" > "$outdir/wedge-state.txt" 2>&1 || true
+				hmp_dump "$hmp" "$smp" > "$outdir/wedge-state.txt" 2>&1 || true
 				kill "$qpid"
 				break
 			fi
