@@ -29,11 +29,52 @@
 #define IGBVF_MBX_R2C		(IGBVF_MBX_PFSTS | IGBVF_MBX_PFACK | \
 				 IGBVF_MBX_RSTD)
 
+/* Page 0x0000: per-VF statistics (read-only, never cleared by the VF). */
+#define IGBVF_VFGPRC		0x0f10
+#define IGBVF_VFGPTC		0x0f14
+#define IGBVF_VFGORC		0x0f18
+#define IGBVF_VFGOTC		0x0f34
+#define IGBVF_VFMPRC		0x0f3c
+#define IGBVF_VFGPRLBC		0x0f40
+#define IGBVF_VFGPTLBC		0x0f44
+#define IGBVF_VFGORLBC		0x0f48
+#define IGBVF_VFGOTLBC		0x0f50
+#define IGBVF_NR_STATS		9
+
+/* Page 0x1000 (passed through): interrupt registers. */
+#define IGBVF_EICS		0x1520
+#define IGBVF_EIMS		0x1524
+#define IGBVF_EIMC		0x1528
+#define IGBVF_EIAC		0x152c
+#define IGBVF_EIAM		0x1530
+#define IGBVF_EITR(n)		(0x1680 + 4 * (n))
+#define IGBVF_IVAR0		0x1700
+#define IGBVF_IVAR_MISC		0x1740
+#define IGBVF_VECTORS		3
+#define IGBVF_VEC_MASK		GENMASK(IGBVF_VECTORS - 1, 0)
+#define IGBVF_IVAR_VALID	BIT(7)
+#define IGBVF_IVAR_VEC		GENMASK(1, 0)
+
+/* What migration saves of page 0x1000, in this order. */
+enum {
+	IGBVF_REG_EIMS,
+	IGBVF_REG_EIAC,
+	IGBVF_REG_EIAM,
+	IGBVF_REG_EITR0,
+	IGBVF_REG_EITR1,
+	IGBVF_REG_EITR2,
+	IGBVF_REG_IVAR0,
+	IGBVF_REG_IVAR_MISC,
+	IGBVF_NR_DEV_REGS
+};
+
 /* Mailbox messages (word 0: id 15:0, info 23:16, reply flags 31:29). */
 #define IGBVF_MSG_ID(w)		((w) & 0xffff)
 #define IGBVF_MSG_INFO(w)	(((w) >> 16) & 0xff)
 #define IGBVF_MSG_ACK		BIT(31)
 #define IGBVF_MSG_NACK		BIT(30)
+#define IGBVF_MSG_CTS		BIT(29)
+#define IGBVF_MSG_PF_CONTROL	0x0100
 #define IGBVF_MSG_RESET		0x01
 #define IGBVF_MSG_SET_MAC	0x02
 #define IGBVF_MSG_SET_MC	0x03
@@ -88,5 +129,15 @@ bool igbvf_dev_reset(u32 val);
 void igbvf_mbx_parse(const u32 *msg, unsigned int words,
 		     struct vfm_mbx_action *act);
 int igbvf_mbx_reply(u32 word0, u32 id);
+
+/* mig.c */
+extern const struct vfm_mig_ops igbvf_mig_ops;
+u32 igbvf_ring_disable(u32 ctrl);
+void igbvf_dev_save(struct vfm_port *p, u32 *regs);
+void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore);
+int igbvf_check_regs(const u32 *regs, unsigned int nvec);
+void igbvf_match(const struct vfm_cfg_rec *log, unsigned int n,
+		 struct vfm_match_info *m);
+int igbvf_replay(struct vfm_port *p, struct vfm_replay *r);
 
 #endif /* _IGBVF_MDEV_H_ */

@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 
+#include <uapi/linux/vf_mdev.h>
+
 #include "igbvf_mdev.h"
 
 #define DRIVER_DESC "Mediated Intel 82576/I350 VF for live migration"
@@ -38,6 +40,18 @@ static const struct vfm_family igbvf_family = {
 	.mbx_words = IGBVF_VMBMEM_WORDS,
 	.mbx_r2c = IGBVF_MBX_R2C,
 	.mbx_req = IGBVF_MBX_REQ,
+	.mbx_bits = {
+		.req = IGBVF_MBX_REQ,
+		.ack = IGBVF_MBX_ACK,
+		.vfu = IGBVF_MBX_VFU,
+		.pfsts = IGBVF_MBX_PFSTS,
+		.pfack = IGBVF_MBX_PFACK,
+		.rsti = IGBVF_MBX_RSTI,
+		.rstd = IGBVF_MBX_RSTD,
+	},
+	.nr_stats = IGBVF_NR_STATS,
+	.family_id = VF_MDEV_FAMILY_IGBVF,
+	.mig = &igbvf_mig_ops,
 	.classify = igbvf_classify,
 	.ring_mode = igbvf_ring_mode,
 	.ring_enable = igbvf_ring_enable,

@@ -54,8 +54,16 @@ static struct vfm_reg igbvf_classify_queue(u32 qoff, bool tx, u8 ring)
  */
 struct vfm_reg igbvf_classify(u32 off)
 {
+	static const u16 stats[IGBVF_NR_STATS] = {
+		IGBVF_VFGPRC, IGBVF_VFGPTC, IGBVF_VFGORC, IGBVF_VFGOTC,
+		IGBVF_VFMPRC, IGBVF_VFGPRLBC, IGBVF_VFGPTLBC, IGBVF_VFGORLBC,
+		IGBVF_VFGOTLBC,
+	};
 	u32 q;
 
+	for (q = 0; q < IGBVF_NR_STATS; q++)
+		if (off == stats[q])
+			return igbvf_reg(VFM_REG_STAT, 0, q);
 	if (off == IGBVF_CTRL)
 		return igbvf_reg(VFM_REG_DEV_CTRL, 0, 0);
 	if (off == IGBVF_V2PMAILBOX)
@@ -187,7 +195,11 @@ void igbvf_mbx_parse(const u32 *msg, unsigned int words,
 	act->op = VFM_MBX_RECORD;
 	switch (id) {
 	case IGBVF_MSG_RESET:
+		/* Kept, with the PF's reply: the MAC it hands the guest. */
 		act->op = VFM_MBX_RESET;
+		act->key = IGBVF_KEY(id, 0);
+		act->record = true;
+		act->keep_reply = true;
 		break;
 	case IGBVF_MSG_SET_MAC:
 		if (!info) {
@@ -226,7 +238,9 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_mbx_parse);
  * @word0: word 0 of the mailbox as the guest reads it
  * @id: the message id sent
  *
- * Returns 1 for an ACK, 0 for a NACK, -1 for anything else.
+ * Returns 1 for an ACK, 0 for a NACK, -1 for anything else.  A reset is
+ * always taken: the PF resets the VF's state either way and NACKs only
+ * to say it has no MAC address for it.
  */
 int igbvf_mbx_reply(u32 word0, u32 id)
 {
@@ -235,7 +249,7 @@ int igbvf_mbx_reply(u32 word0, u32 id)
 	if (word0 & IGBVF_MSG_ACK)
 		return 1;
 	if (word0 & IGBVF_MSG_NACK)
-		return 0;
+		return IGBVF_MSG_ID(id) == IGBVF_MSG_RESET;
 	return -1;
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_mbx_reply);

@@ -208,3 +208,21 @@ ssize_t vfm_config_rw(struct vfm_dev *vd, char __user *buf, size_t count,
 	mutex_unlock(&vd->state_lock);
 	return count;
 }
+
+/**
+ * vfm_config_load - config space from a migration stream; state_lock
+ * @vd: device
+ * @cfg: the source's config space
+ *
+ * Written as the guest would write it, dword by dword: only writable bits
+ * change (ids, capabilities and BAR sizes stay this VF's), and bus
+ * mastering is mirrored to the VF.
+ */
+void vfm_config_load(struct vfm_dev *vd, const u8 *cfg)
+{
+	unsigned int off;
+
+	lockdep_assert_held(&vd->state_lock);
+	for (off = 0; off < VFM_CFG_SIZE; off += 4)
+		vfm_config_write(vd, off, 4, vfm_get32(&cfg[off]));
+}

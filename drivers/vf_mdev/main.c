@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "vfm.h"
 
@@ -82,28 +83,81 @@ static struct mdev_driver vfm_mdev_driver = {
 
 static bool vfm_family_valid(const struct vfm_family *fam)
 {
+	const struct vfm_mig_ops *mig = fam->mig;
+
 	return fam->name && fam->classify && fam->decode && fam->ring_mode &&
 	       fam->ring_enable && fam->dev_reset && fam->mbx_parse &&
 	       fam->mbx_reply && fam->nr_rings <= VFM_MAX_RINGS &&
 	       fam->desc_size[VFM_RING_RX] <= VFM_MAX_DESC_SIZE &&
 	       fam->desc_size[VFM_RING_TX] <= VFM_MAX_DESC_SIZE &&
 	       fam->desc_size[VFM_RING_RX] && fam->desc_size[VFM_RING_TX] &&
-	       fam->mbx_words <= VFM_MBX_MAX_WORDS;
+	       fam->mbx_words <= VFM_MBX_MAX_WORDS &&
+	       fam->nr_stats <= VFM_MAX_STATS &&
+	       (!mig || (mig->ring_disable && mig->dev_save &&
+			 mig->dev_resume && mig->match && mig->replay &&
+			 mig->dev_regs <= VFM_MAX_DEV_REGS));
 }
 
-/* The mailbox control offset, for the mediator's own reads. */
-static u32 vfm_find_mbx_ctrl(struct vfm_parent *par, u32 bar0_len)
+/**
+ * vfm_regmap_build - where the family's registers are
+ * @fam: the family
+ * @bar0_len: BAR0 size
+ * @map: out: per ring and class, per counter, mailbox and device control
+ * @mbx_ctrl: out: the mailbox control offset (0 if none)
+ *
+ * Asks the family about every offset of its trapped pages, once: the core
+ * then drives the VF itself (stop, restore, replay) without knowing a
+ * single offset of its own.
+ */
+void vfm_regmap_build(const struct vfm_family *fam, u32 bar0_len,
+		      struct vfm_regmap *map, u32 *mbx_ctrl)
 {
-	u32 off;
+	u32 off, i, k;
+
+	for (i = 0; i < VFM_MAX_RINGS; i++)
+		for (k = 0; k < VFM_REG_NR_CLASSES; k++)
+			map->ring[i][k] = VFM_NO_REG;
+	for (i = 0; i < VFM_MAX_STATS; i++)
+		map->stat[i] = VFM_NO_REG;
+	map->mbx_mem = VFM_NO_REG;
+	map->dev_ctrl = VFM_NO_REG;
+	*mbx_ctrl = 0;
 
 	for (off = 0; off < bar0_len && off < 32 * VFM_PAGE_SIZE; off += 4) {
-		if (!(par->family->trap_pages & BIT(off >> VFM_PAGE_SHIFT)))
+		struct vfm_reg reg;
+
+		if (!(fam->trap_pages & BIT(off >> VFM_PAGE_SHIFT)))
 			continue;
-		if (par->family->classify(off).cls == VFM_REG_MBX_CTRL)
-			return off;
+		reg = fam->classify(off);
+		switch (reg.cls) {
+		case VFM_REG_RING_BASE_LO ... VFM_REG_RING_WB_HI:
+			if (reg.ring < VFM_MAX_RINGS &&
+			    map->ring[reg.ring][reg.cls] == VFM_NO_REG)
+				map->ring[reg.ring][reg.cls] = off;
+			break;
+		case VFM_REG_MBX_CTRL:
+			if (!*mbx_ctrl)
+				*mbx_ctrl = off;
+			break;
+		case VFM_REG_MBX_MEM:
+			if (!reg.word && map->mbx_mem == VFM_NO_REG)
+				map->mbx_mem = off;
+			break;
+		case VFM_REG_DEV_CTRL:
+			if (map->dev_ctrl == VFM_NO_REG)
+				map->dev_ctrl = off;
+			break;
+		case VFM_REG_STAT:
+			if (reg.word < VFM_MAX_STATS &&
+			    map->stat[reg.word] == VFM_NO_REG)
+				map->stat[reg.word] = off;
+			break;
+		default:
+			break;
+		}
 	}
-	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_regmap_build);
 
 static void vfm_unmap_bars(struct vfm_parent *par)
 {
@@ -170,7 +224,8 @@ int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family)
 				      &table);
 		par->msix_bar = table & PCI_MSIX_TABLE_BIR;
 	}
-	par->mbx_ctrl_off = vfm_find_mbx_ctrl(par, pci_resource_len(pdev, 0));
+	vfm_regmap_build(family, pci_resource_len(pdev, 0), &par->map,
+			 &par->mbx_ctrl_off);
 
 	par->type.sysfs_name = family->name;
 	par->type.pretty_name = family->pretty_name;

@@ -9,6 +9,7 @@
  * guest on its next read, and the message words the guest wrote, which
  * the family reads to keep the configuration log that migration replays.
  */
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/uaccess.h>
@@ -105,6 +106,8 @@ void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
 		break;
 	case VFM_MBX_RESET:
 		m->nlog = 0;
+		if (act->record)
+			vfm_cfg_log_append(m, act->key, msg, words);
 		break;
 	default:
 		break;
@@ -112,15 +115,56 @@ void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_cfg_log_apply);
 
+/*
+ * The PF's reply to the pending message is in the buffer (word 0 is
+ * @word0): apply the message to the log if the PF took it; under
+ * mbx_lock.  A kept reply is read from the buffer (no side effects).
+ */
+static void vfm_mbx_settle(struct vfm_dev *vd, u32 word0)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_mbx *m = &vd->mbx;
+	struct vfm_cfg_rec *rec;
+	unsigned int i;
+	int st;
+
+	if (!m->has_pending)
+		return;
+	st = fam->mbx_reply(word0, m->pending.id);
+	if (st < 0)
+		return;
+	m->has_pending = false;
+	if (!st)
+		return;
+	vfm_cfg_log_apply(m, &m->pending, m->pending_msg, fam->mbx_words);
+	if (!m->pending.keep_reply || !m->nlog)
+		return;
+	rec = &m->log[m->nlog - 1];
+	if (rec->key != m->pending.key)
+		return;
+	rec->rwords = fam->mbx_words;
+	for (i = 0; i < fam->mbx_words; i++)
+		rec->reply[i] = ioread32(vd->par->bar0 + vd->par->map.mbx_mem +
+					 4 * i);
+}
+
 /* Forget mailbox mediation state (function reset, open, close). */
 void vfm_mbx_reset(struct vfm_dev *vd)
 {
 	spin_lock(&vd->mbx_lock);
 	vd->mbx.r2c = 0;
 	vd->mbx.has_pending = false;
+	vd->mbx.in_flight = false;
 	memset(vd->mbx.out, 0, sizeof(vd->mbx.out));
 	vd->mbx.nlog = 0;
 	spin_unlock(&vd->mbx_lock);
+}
+
+/* A read of the mailbox control showed @val; under mbx_lock. */
+static void vfm_mbx_seen(struct vfm_dev *vd, u32 val)
+{
+	if (val & vfm_fam(vd)->mbx_bits.pfsts)
+		vd->mbx.in_flight = false;
 }
 
 /**
@@ -137,10 +181,69 @@ u32 vfm_mbx_read_ctrl(struct vfm_dev *vd, u32 off)
 	spin_lock(&vd->mbx_lock);
 	val = vfm_mbx_r2c_merge(&vd->mbx.r2c, ioread32(vd->par->bar0 + off),
 				vfm_fam(vd)->mbx_r2c, false);
+	vfm_mbx_seen(vd, val);
 	spin_unlock(&vd->mbx_lock);
 	return val;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_mbx_read_ctrl);
+
+/**
+ * vfm_mbx_quiesce - the mailbox at a message boundary, for a snapshot
+ * @vd: device (stopped: the guest does not run)
+ * @mem: out: the mailbox buffer
+ *
+ * A message the guest sent and the PF has not answered yet is waited for
+ * (bounded): its reply must be in the buffer the guest will read on the
+ * destination, and its effect in the configuration log.  The events the
+ * waiting consumes are kept for the guest, as for any mediator read.
+ */
+void vfm_mbx_quiesce(struct vfm_dev *vd, u32 *mem)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	int waited;
+	u32 i;
+
+	for (waited = 0; waited < 200; waited++) {
+		spin_lock(&vd->mbx_lock);
+		if (!vd->mbx.in_flight) {
+			spin_unlock(&vd->mbx_lock);
+			break;
+		}
+		spin_unlock(&vd->mbx_lock);
+		vfm_mbx_read_ctrl(vd, vd->par->mbx_ctrl_off);
+		usleep_range(1000, 1500);
+	}
+	spin_lock(&vd->mbx_lock);
+	if (vd->mbx.in_flight)
+		vfm_err_rl(vd, "the PF did not answer the guest's last mailbox message\n");
+	for (i = 0; i < fam->mbx_words; i++)
+		mem[i] = ioread32(vd->par->bar0 + vd->par->map.mbx_mem + 4 * i);
+	vfm_mbx_settle(vd, mem[0]);
+	spin_unlock(&vd->mbx_lock);
+}
+
+/**
+ * vfm_mbx_restore - give the guest back its view of the mailbox
+ * @vd: device (stopped; the mediator's own messages are done)
+ * @r2c: events the guest had not seen
+ * @mem: the buffer as the guest left it (or a reply it has not read)
+ * @out: the words it wrote
+ */
+void vfm_mbx_restore(struct vfm_dev *vd, u32 r2c, const u32 *mem,
+		     const u32 *out)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	u32 i;
+
+	spin_lock(&vd->mbx_lock);
+	for (i = 0; i < fam->mbx_words; i++)
+		iowrite32(mem[i], vd->par->bar0 + vd->par->map.mbx_mem + 4 * i);
+	vd->mbx.r2c = r2c & fam->mbx_r2c;
+	memcpy(vd->mbx.out, out, sizeof(vd->mbx.out));
+	vd->mbx.has_pending = false;
+	vd->mbx.in_flight = false;
+	spin_unlock(&vd->mbx_lock);
+}
 
 VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 				   u32 off)
@@ -157,6 +260,7 @@ VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 		spin_lock(&vd->mbx_lock);
 		val = vfm_mbx_r2c_merge(&m->r2c, ioread32(addr), fam->mbx_r2c,
 					true);
+		vfm_mbx_seen(vd, val);
 		spin_unlock(&vd->mbx_lock);
 		return val;
 	case VFM_REG_MBX_MEM:
@@ -165,16 +269,13 @@ VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 			return val;
 		/* Word 0 of the PF's reply says whether it took the message. */
 		spin_lock(&vd->mbx_lock);
-		if (m->has_pending) {
-			int st = fam->mbx_reply(val, m->pending.id);
-
-			if (st >= 0)
-				m->has_pending = false;
-			if (st > 0)
-				vfm_cfg_log_apply(m, &m->pending, m->pending_msg,
-						  fam->mbx_words);
-		}
+		vfm_mbx_settle(vd, val);
 		spin_unlock(&vd->mbx_lock);
+		return val;
+	case VFM_REG_STAT:
+		val = ioread32(addr);
+		if (reg.word < VFM_MAX_STATS)
+			val += READ_ONCE(m->stat_base[reg.word]);
 		return val;
 	default:
 		return ioread32(addr);
@@ -210,6 +311,7 @@ VISIBLE_IF_KUNIT int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg,
 			fam->mbx_parse(m->out, fam->mbx_words, &m->pending);
 			memcpy(m->pending_msg, m->out, sizeof(m->pending_msg));
 			m->has_pending = m->pending.op != VFM_MBX_IGNORE;
+			m->in_flight = true;
 		}
 		iowrite32(val, addr);
 		spin_unlock(&vd->mbx_lock);

@@ -84,14 +84,38 @@ static void vfm_pins_unmap(struct vfm_dev *vd, struct list_head *gone)
 /*
  * Give the pages on @gone back: unpin, free.  Without pc->lock: VFIO
  * takes its own locks here, the ones it holds when it calls dma_unmap.
+ * A page marked dirty that was not reported yet stays on the dirty log's
+ * list (unpinned) until the next report.
  */
 static void vfm_pins_unpin(struct vfm_dev *vd, struct list_head *gone)
 {
 	struct vfm_pin *p, *tmp;
+	LIST_HEAD(dirty);
 
 	list_for_each_entry_safe(p, tmp, gone, gone) {
 		list_del(&p->gone);
 		vd->pc.ops->unpin(vd, (u64)p->iova_pfn << PAGE_SHIFT);
+		p->page = NULL;
+		if (test_bit(VFM_PIN_DIRTY, &p->flags) &&
+		    READ_ONCE(vd->pc.log_dirty))
+			list_add_tail(&p->gone, &dirty);
+		else
+			kfree_rcu(p, rcu);
+	}
+	if (!list_empty(&dirty)) {
+		mutex_lock(&vd->pc.lock);
+		list_splice_tail(&dirty, &vd->pc.dirty_gone);
+		mutex_unlock(&vd->pc.lock);
+	}
+}
+
+/* Free the dirty log's list of pages gone from the cache; under pc->lock. */
+static void vfm_pcache_drop_gone(struct vfm_pcache *pc)
+{
+	struct vfm_pin *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &pc->dirty_gone, gone) {
+		list_del(&p->gone);
 		kfree_rcu(p, rcu);
 	}
 }
@@ -111,9 +135,12 @@ void vfm_pcache_flush(struct vfm_dev *vd)
 
 	mutex_lock(&pc->lock);
 	pc->active = false;
+	pc->log_dirty = false;
+	pc->migrating = false;
 	xa_for_each(&pc->pins, idx, p)
 		vfm_pin_take(pc, p, &gone);
 	vfm_pins_unmap(vd, &gone);
+	vfm_pcache_drop_gone(pc);
 	mutex_unlock(&pc->lock);
 	vfm_pins_unpin(vd, &gone);
 }
@@ -255,15 +282,26 @@ bool vfm_pcache_present(struct vfm_dev *vd, unsigned long pfn)
 	return ret;
 }
 
-/* Drop a reference taken by vfm_pcache_get(); lockless. */
-void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn)
+/**
+ * vfm_pcache_put_pfn - drop a reference taken by vfm_pcache_get()
+ * @vd: device
+ * @pfn: IOVA page frame
+ * @dirty: the holder let the device write the page: while DMA logging
+ *	is on, the page is reported dirty once more
+ *
+ * Lockless; never sleeps.
+ */
+void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn, bool dirty)
 {
 	struct vfm_pin *p;
 
 	rcu_read_lock();
 	p = xa_load(&vd->pc.pins, pfn);
-	if (p)
+	if (p) {
+		if (dirty && READ_ONCE(vd->pc.log_dirty))
+			set_bit(VFM_PIN_DIRTY, &p->flags);
 		atomic_add_unless(&p->refs, -1, -1);
+	}
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_put_pfn);
@@ -468,3 +506,88 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 	vfm_pins_unpin(vd, &gone);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_unmap);
+
+/**
+ * vfm_pcache_trim - unmap and unpin every page nobody holds
+ * @vd: device
+ *
+ * During a migration the cache keeps nothing it does not need: the type1
+ * container reports every pinned page dirty in every round, so the pinned
+ * set must shrink to what the rings and posted descriptors hold.
+ * Returns the number of pages let go.
+ */
+unsigned long vfm_pcache_trim(struct vfm_dev *vd)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	unsigned long idx, n = 0;
+	struct vfm_pin *p;
+	LIST_HEAD(gone);
+
+	mutex_lock(&pc->lock);
+	xa_for_each(&pc->pins, idx, p) {
+		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
+			continue;
+		vfm_pin_take(pc, p, &gone);
+		n++;
+	}
+	vd->stats.pc_evictions += n;
+	vfm_pins_unmap(vd, &gone);
+	mutex_unlock(&pc->lock);
+	vfm_pins_unpin(vd, &gone);
+	return n;
+}
+
+/**
+ * vfm_pcache_report_dirty - pages marked dirty since the last report
+ * @vd: device
+ * @first: first pfn of the window reported
+ * @last: last pfn of the window
+ * @fn: called for each page in the window (under pc->lock)
+ * @arg: its argument
+ *
+ * Cached pages with VFM_PIN_DIRTY and pages that left the cache while
+ * dirty; their marks are cleared (the gone pages freed) in the window.
+ */
+void vfm_pcache_report_dirty(struct vfm_dev *vd, u64 first, u64 last,
+			     void (*fn)(void *arg, u64 pfn, u32 n), void *arg)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *p, *tmp;
+	unsigned long idx;
+
+	mutex_lock(&pc->lock);
+	xa_for_each_range(&pc->pins, idx, p, first, last)
+		if (test_and_clear_bit(VFM_PIN_DIRTY, &p->flags))
+			fn(arg, p->iova_pfn, 1);
+	list_for_each_entry_safe(p, tmp, &pc->dirty_gone, gone) {
+		if (p->iova_pfn < first || p->iova_pfn > last)
+			continue;
+		fn(arg, p->iova_pfn, 1);
+		list_del(&p->gone);
+		kfree_rcu(p, rcu);
+	}
+	mutex_unlock(&pc->lock);
+}
+
+/**
+ * vfm_pcache_set_mode - switch dirty marking and migration trimming
+ * @vd: device
+ * @log_dirty: mark pages writable targets let go of
+ * @migrating: keep only what is held (see vfm_pcache_trim())
+ */
+void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating)
+{
+	struct vfm_pcache *pc = &vd->pc;
+	struct vfm_pin *p;
+	unsigned long idx;
+
+	mutex_lock(&pc->lock);
+	if (log_dirty && !pc->log_dirty)
+		xa_for_each(&pc->pins, idx, p)
+			clear_bit(VFM_PIN_DIRTY, &p->flags);
+	if (!log_dirty)
+		vfm_pcache_drop_gone(pc);
+	WRITE_ONCE(pc->log_dirty, log_dirty);
+	pc->migrating = migrating;
+	mutex_unlock(&pc->lock);
+}

@@ -15,10 +15,18 @@
  * modulo the ring size, so every slot the device may fetch next has been
  * scanned; the cost stays bounded by the ring size.
  *
+ * Migration: from the moment the device is asked to stop (RUNNING_P2P)
+ * the guest's tail writes are held (r->hold): the last one is kept and
+ * reaches the device only when it runs again, here or on the destination.
+ * Every run of pages a writable target (an RX buffer) holds is marked
+ * dirty in the pin cache when it lets go, so the dirty log can report it
+ * once more after the device stopped writing it.
+ *
  * Locking: r->setup (mutex) -> pc->lock (mutex) -> r->lock (spinlock).
  * The doorbell fast path takes only r->lock, allocates nothing and costs
  * O(descriptors posted); misses drop r->lock to pin.
  */
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/pci.h>
@@ -55,7 +63,7 @@ static void vfm_run_put(struct vfm_dev *vd, struct vfm_run *run)
 	u32 i;
 
 	for (i = 0; i < run->npages; i++)
-		vfm_pcache_put_pfn(vd, run->pfn + i);
+		vfm_pcache_put_pfn(vd, run->pfn + i, run->write);
 	run->npages = 0;
 }
 
@@ -89,6 +97,7 @@ static int vfm_run_get(struct vfm_dev *vd, struct vfm_ring *r,
 
 	run->pfn = first;
 	run->npages = 0;
+	run->write = t->write;
 	for (i = 0; i <= last - first; i++) {
 		if (!vfm_pcache_get(vd, first + i)) {
 			vfm_run_put(vd, run);
@@ -126,8 +135,9 @@ static void vfm_ring_unmap_locked(struct vfm_dev *vd, struct vfm_ring *r,
 	if (!r->mapped)
 		return;
 	vfm_ring_put_slots(vd, r);
+	/* Descriptor write-back: the device writes ring pages too. */
 	for (i = 0; i < r->npages; i++)
-		vfm_pcache_put_pfn(vd, (r->map_base >> PAGE_SHIFT) + i);
+		vfm_pcache_put_pfn(vd, (r->map_base >> PAGE_SHIFT) + i, true);
 	*pages = r->pages;
 	*slots = r->slots;
 	r->pages = NULL;
@@ -140,7 +150,7 @@ static void vfm_ring_unmap_locked(struct vfm_dev *vd, struct vfm_ring *r,
 static void vfm_ring_wb_put_locked(struct vfm_dev *vd, struct vfm_ring *r)
 {
 	if (r->wb_pfn) {
-		vfm_pcache_put_pfn(vd, r->wb_pfn);
+		vfm_pcache_put_pfn(vd, r->wb_pfn, true);
 		r->wb_pfn = 0;
 	}
 }
@@ -191,7 +201,7 @@ static int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
 
 		if (!p) {	/* evicted under pressure before we got it */
 			while (i--)
-				vfm_pcache_put_pfn(vd, pfn + i);
+				vfm_pcache_put_pfn(vd, pfn + i, true);
 			ret = -ENOSPC;
 			goto out_free;
 		}
@@ -284,11 +294,28 @@ static int vfm_ring_probe_misses(struct vfm_dev *vd, struct vfm_ring *r,
 	return n;
 }
 
-/* The doorbell: scan, hold, then forward the tail. */
+static u32 vfm_ring_idx(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	return r - vd->rings;
+}
+
+/* BAR0 offset of register class @cls of ring @r. */
+static u32 vfm_ring_reg(struct vfm_dev *vd, struct vfm_ring *r, u8 cls)
+{
+	return vd->par->map.ring[vfm_ring_idx(vd, r)][cls];
+}
+
+/*
+ * The doorbell: scan, take references, then forward the tail.  @guest:
+ * the guest wrote it (held while the device is being stopped); otherwise
+ * the core itself hands the device its tail (restart, restore).
+ */
 static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
-			     u32 off, u32 new_tail)
+			     u32 new_tail, bool guest)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
+	void __iomem *tail_reg = vd->par->bar0 +
+				 vfm_ring_reg(vd, r, VFM_REG_RING_TAIL);
 	struct vfm_dma_target t[VFM_MAX_TARGETS];
 	struct vfm_run runs[VFM_MAX_TARGETS];
 	struct vfm_run miss[VFM_MISS_BATCH];
@@ -301,13 +328,25 @@ static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 
 again:
 	spin_lock(&r->lock);
-	if (!counted) {
+	if (guest && !counted) {
 		r->doorbells++;
 		counted = true;
 	}
+	if (guest && r->hold) {
+		/* Stopping: the device gets it when it runs again. */
+		if (r->mapped && new_tail >= r->nslots) {
+			spin_unlock(&r->lock);
+			ret = -EINVAL;
+			goto out_err;
+		}
+		r->held_tail = new_tail;
+		r->held = true;
+		spin_unlock(&r->lock);
+		return 0;
+	}
 	if (!r->mapped && new_tail == r->tail) {
 		/* Nothing posted: an empty ring need not be mapped. */
-		iowrite32(new_tail, vd->par->bar0 + off);
+		iowrite32(new_tail, tail_reg);
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -356,7 +395,7 @@ again:
 		r->descs++;
 	}
 	/* The device gets everything scanned so far, even on a miss. */
-	iowrite32(r->tail, vd->par->bar0 + off);
+	iowrite32(r->tail, tail_reg);
 	spin_unlock(&r->lock);
 
 	if (ret == -EAGAIN) {
@@ -382,8 +421,8 @@ again:
 		return 0;
 out_err:
 	vfm_ring_error(r);
-	vfm_err_rl(vd, "ring %ld: tail %u refused at descriptor %u: %pe\n",
-		   (long)(r - vd->rings), new_tail, r->tail, ERR_PTR(ret));
+	vfm_err_rl(vd, "ring %u: tail %u refused at descriptor %u: %pe\n",
+		   vfm_ring_idx(vd, r), new_tail, r->tail, ERR_PTR(ret));
 	return ret;
 }
 
@@ -435,7 +474,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 	int ret = 0;
 
 	if (reg.cls == VFM_REG_RING_TAIL)
-		return vfm_ring_doorbell(vd, r, off, val);
+		return vfm_ring_doorbell(vd, r, val, true);
 
 	mutex_lock(&r->setup);
 	switch (reg.cls) {
@@ -477,6 +516,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 		if (!en && r->cfg.enabled)
 			vfm_ring_put_slots(vd, r);
 		r->cfg.enabled = en;
+		r->ctrl = val;
 		spin_unlock(&r->lock);
 		break;
 	}
@@ -541,8 +581,11 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 			r->base_hi = 0;
 			r->wb_lo = 0;
 			r->wb_hi = 0;
+			r->ctrl = 0;
 			r->tail = 0;
+			r->hold = false;
 		}
+		r->held = false;
 		spin_unlock(&r->lock);
 		mutex_unlock(&r->setup);
 		kfree(pages);
@@ -598,5 +641,226 @@ void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 		spin_unlock(&r->lock);
 		kfree(pages);
 		kvfree(slots);
+	}
+}
+
+/*
+ * Migration ------------------------------------------------------------
+ */
+
+/**
+ * vfm_rings_hold - hold the guest's tail writes, or stop holding them
+ * @vd: device
+ * @hold: true from RUNNING_P2P on
+ *
+ * Once this returns no tail the guest writes reaches the device: a
+ * doorbell in flight checks @hold under the ring lock before it writes.
+ */
+void vfm_rings_hold(struct vfm_dev *vd, bool hold)
+{
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		r->hold = hold;
+		spin_unlock(&r->lock);
+	}
+}
+
+/*
+ * Write a queue control value and, when it disables the queue, wait
+ * (bounded) until the device says it stopped.
+ */
+static void vfm_ring_hw_ctrl(struct vfm_dev *vd, struct vfm_ring *r, u32 val)
+{
+	u32 off = vfm_ring_reg(vd, r, VFM_REG_RING_CTRL);
+	void __iomem *reg = vd->par->bar0 + off;
+	int tries;
+
+	if (off == VFM_NO_REG)
+		return;
+	iowrite32(val, reg);
+	if (vfm_fam(vd)->ring_enable(val))
+		return;
+	for (tries = 0; tries < 100; tries++) {
+		if (!vfm_fam(vd)->ring_enable(ioread32(reg)))
+			return;
+		usleep_range(100, 200);
+	}
+	vfm_err_rl(vd, "ring %u: the queue did not stop\n", vfm_ring_idx(vd, r));
+}
+
+/**
+ * vfm_rings_stop - stop every queue at a packet boundary (STOP)
+ * @vd: device
+ * @snap: out: each ring's head and forwarded tail
+ *
+ * The guest's view (cfg.enabled, the control value it wrote) is kept: the
+ * queue is disabled in the device only.  Tails must be held already.
+ */
+void vfm_rings_stop(struct vfm_dev *vd, struct vfm_snap *snap)
+{
+	const struct vfm_mig_ops *mig = vfm_fam(vd)->mig;
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		u32 head_off = vfm_ring_reg(vd, r, VFM_REG_RING_HEAD);
+
+		mutex_lock(&r->setup);
+		if (r->cfg.enabled)
+			vfm_ring_hw_ctrl(vd, r, mig->ring_disable(r->ctrl));
+		spin_lock(&r->lock);
+		snap->tail[i] = r->tail;
+		snap->head[i] = head_off == VFM_NO_REG ? r->tail :
+				ioread32(vd->par->bar0 + head_off);
+		spin_unlock(&r->lock);
+		mutex_unlock(&r->setup);
+	}
+}
+
+/**
+ * vfm_rings_start - run the queues again; the guest's tails stay held
+ * @vd: device
+ * @snap: where each ring stopped
+ * @loaded: the rings were restored from a stream on this device: enable
+ *	them as the guest had, and scan [head, tail) again (nothing of it is
+ *	mapped here yet) before the device gets its tail
+ *
+ * Returns 0, or a negative errno when a ring cannot run (its memory is
+ * not mapped by the VMM, ...).
+ */
+int vfm_rings_start(struct vfm_dev *vd, const struct vfm_snap *snap,
+		    bool loaded)
+{
+	u8 i;
+	int ret;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		u32 off = vfm_ring_reg(vd, r, VFM_REG_RING_CTRL);
+		struct vfm_reg reg = { .cls = VFM_REG_RING_CTRL, .ring = i };
+
+		if (loaded) {
+			if (!(snap->ring_flags[i] & VFM_SNAP_ENABLED))
+				continue;
+			ret = vfm_ring_write(vd, reg, off, snap->ctrl[i]);
+		} else {
+			if (!r->cfg.enabled)
+				continue;
+			mutex_lock(&r->setup);
+			vfm_ring_hw_ctrl(vd, r, r->ctrl);
+			mutex_unlock(&r->setup);
+			ret = 0;
+		}
+		/* A tail write is what starts the device on a queue. */
+		if (!ret)
+			ret = vfm_ring_doorbell(vd, r, loaded ? snap->tail[i] :
+						r->tail, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * vfm_rings_release - stop holding; the guest's last tails reach the device
+ * @vd: device
+ *
+ * Each held tail goes through the doorbell in order; a tail the guest
+ * writes meanwhile is held and forwarded after it, never before.
+ */
+int vfm_rings_release(struct vfm_dev *vd)
+{
+	int ret = 0, err;
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		u32 tail;
+
+		for (;;) {
+			spin_lock(&r->lock);
+			if (!r->held) {
+				r->hold = false;
+				spin_unlock(&r->lock);
+				break;
+			}
+			tail = r->held_tail;
+			r->held = false;
+			spin_unlock(&r->lock);
+			err = vfm_ring_doorbell(vd, r, tail, false);
+			if (err && !ret)
+				ret = err;
+		}
+	}
+	return ret;
+}
+
+/**
+ * vfm_rings_release_consumed - let go of buffers the device is done with
+ * @vd: device
+ *
+ * Slots outside [head, tail) were consumed (or never posted): their pages
+ * are put back (and marked dirty if the device wrote them), so that a
+ * migration's pinned set is what is posted plus the rings.  The head is
+ * read from the device; a stale (smaller) head only keeps more.
+ */
+void vfm_rings_release_consumed(struct vfm_dev *vd)
+{
+	u8 i;
+	u32 s, k, head;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		u32 off = vfm_ring_reg(vd, r, VFM_REG_RING_HEAD);
+
+		if (off == VFM_NO_REG)
+			continue;
+		spin_lock(&r->lock);
+		if (r->mapped) {
+			head = ioread32(vd->par->bar0 + off);
+			for (s = r->tail; head < r->nslots && s != head;
+			     s = (s + 1) % r->nslots)
+				for (k = 0; k < VFM_MAX_TARGETS; k++)
+					vfm_run_put(vd, &r->slots[s][k]);
+		}
+		spin_unlock(&r->lock);
+	}
+}
+
+/**
+ * vfm_rings_writable - every page the device may write right now
+ * @vd: device
+ * @fn: called for each run of pages (under a ring lock: must not sleep)
+ * @arg: its argument
+ *
+ * Buffers of posted slots the device writes, ring pages (descriptor
+ * write-back) and head write-back pages.
+ */
+void vfm_rings_writable(struct vfm_dev *vd,
+			void (*fn)(void *arg, u64 pfn, u32 n), void *arg)
+{
+	u32 s, k;
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		if (r->mapped) {
+			fn(arg, r->map_base >> PAGE_SHIFT, r->npages);
+			for (s = 0; s < r->nslots; s++)
+				for (k = 0; k < VFM_MAX_TARGETS; k++)
+					if (r->slots[s][k].npages &&
+					    r->slots[s][k].write)
+						fn(arg, r->slots[s][k].pfn,
+						   r->slots[s][k].npages);
+		}
+		if (r->wb_pfn)
+			fn(arg, r->wb_pfn, 1);
+		spin_unlock(&r->lock);
 	}
 }

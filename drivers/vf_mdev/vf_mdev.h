@@ -23,6 +23,9 @@ struct module;
 #define VFM_MAX_TARGETS		2	/* DMA addresses one descriptor may carry */
 #define VFM_MBX_MAX_WORDS	16
 #define VFM_MAX_DESC_SIZE	32
+#define VFM_MAX_STATS		16
+#define VFM_MAX_DEV_REGS	64
+#define VFM_MATCH_FAM_WORDS	8
 
 /* What a register offset inside a trapped page means. */
 enum vfm_reg_class {
@@ -40,13 +43,15 @@ enum vfm_reg_class {
 	VFM_REG_MBX_CTRL,	/* mailbox control, has read-to-clear bits */
 	VFM_REG_MBX_MEM,	/* mailbox buffer word */
 	VFM_REG_DEV_CTRL,	/* device control: may request a function reset */
+	VFM_REG_STAT,		/* read-only statistics counter, @word = index */
+	VFM_REG_NR_CLASSES
 };
 
 /**
  * struct vfm_reg - classification of one register offset
  * @cls: enum vfm_reg_class
  * @ring: ring index for VFM_REG_RING_*
- * @word: word index for VFM_REG_MBX_MEM
+ * @word: word index for VFM_REG_MBX_MEM, counter index for VFM_REG_STAT
  */
 struct vfm_reg {
 	u8 cls;
@@ -114,14 +119,126 @@ enum vfm_mbx_op {
  * @key: record key (family-defined, e.g. message id and VLAN id)
  * @mask: key mask for VFM_MBX_FORGET_CLASS
  * @id: message id used to match the PF's reply
- * @record: for FORGET_CLASS: also record the message itself under @key
+ * @record: for FORGET_CLASS and RESET: also record the message itself
+ *	under @key (after forgetting)
+ * @keep_reply: keep the PF's reply with the record (a reset's MAC)
  */
 struct vfm_mbx_action {
 	u8 op;
 	bool record;
+	bool keep_reply;
 	u32 key;
 	u32 mask;
 	u32 id;
+};
+
+/* One configuration message kept for replay, with the PF's reply. */
+struct vfm_cfg_rec {
+	u32 key;
+	u8 words;
+	u8 rwords;
+	u32 msg[VFM_MBX_MAX_WORDS];
+	u32 reply[VFM_MBX_MAX_WORDS];
+};
+
+/**
+ * struct vfm_mbx_bits - the VF's mailbox control bits (82576 and 82599)
+ * @req: VF -> PF: a message is in the buffer
+ * @ack: VF -> PF: the PF's message was read
+ * @vfu: the VF holds the buffer
+ * @pfsts: PF -> VF: a message is waiting (read-to-clear)
+ * @pfack: PF -> VF: the VF's message was read (read-to-clear)
+ * @rsti: the PF is resetting
+ * @rstd: the PF finished a reset (read-to-clear)
+ */
+struct vfm_mbx_bits {
+	u32 req, ack, vfu, pfsts, pfack, rsti, rstd;
+};
+
+/**
+ * struct vfm_port - the mediator driving the VF as its own driver would
+ * @rd: read a BAR0 register (raw: no shadow is updated)
+ * @wr: write a BAR0 register
+ * @send: send a message of @n words to the PF and wait until it took it
+ * @recv: wait for the PF's next message; returns its length in words
+ *	(at most @n are stored) or a negative errno
+ * @wait: sleep about @us microseconds
+ * @priv: the port's owner
+ *
+ * Quiescing, restoring and replaying use only this, so a family's
+ * migration logic runs unchanged against the real VF (the core's port)
+ * and against a fake PF (KUnit).
+ */
+struct vfm_port {
+	u32 (*rd)(struct vfm_port *p, u32 off);
+	void (*wr)(struct vfm_port *p, u32 off, u32 val);
+	int (*send)(struct vfm_port *p, const u32 *msg, unsigned int n);
+	int (*recv)(struct vfm_port *p, u32 *msg, unsigned int n);
+	void (*wait)(struct vfm_port *p, unsigned int us);
+	void *priv;
+};
+
+/**
+ * struct vfm_match_info - what the family reads out of the config log
+ * @mac: the MAC address the guest uses now
+ * @pf_mac: the MAC address the PF gave at the guest's last reset
+ * @fam: family match words (mailbox API, queue counts...)
+ */
+struct vfm_match_info {
+	u8 mac[6];
+	u8 pf_mac[6];
+	u32 fam[VFM_MATCH_FAM_WORDS];
+};
+
+#define VFM_WHY_LEN	128
+
+/**
+ * struct vfm_replay - rebuilding the guest's PF-side configuration
+ * @log: the source's configuration log, replay order
+ * @nlog: its entries
+ * @want: the source's match data (the MAC the guest uses)
+ * @probe: only the reset handshake and the MAC (at match time); else the
+ *	whole log is replayed
+ * @pf_mac: out: the MAC the destination PF gave at the reset
+ * @why: out: why the replay failed, for the log and the user
+ */
+struct vfm_replay {
+	const struct vfm_cfg_rec *log;
+	unsigned int nlog;
+	const struct vfm_match_info *want;
+	bool probe;
+	u8 pf_mac[6];
+	char why[VFM_WHY_LEN];
+};
+
+/**
+ * struct vfm_mig_ops - the family's part of a migration
+ * @dev_regs: words of device state @dev_save captures (<= VFM_MAX_DEV_REGS)
+ * @ring_disable: the queue control value @ctrl with the queue disabled
+ * @dev_save: the rings are stopped: capture the registers the guest
+ *	reaches directly (interrupt masks, throttling, vector mapping...)
+ *	into @regs and mask every interrupt, consuming no read-to-clear bit
+ * @dev_resume: let the device interrupt again; with @restore (a
+ *	destination), first write every register of @regs, then raise each
+ *	enabled vector once so that no interrupt pending on the source is lost
+ * @check_regs: validate @regs from a stream before anything is written
+ * @match: derive the match data from the configuration log
+ * @compat: whether a stream from @src (device id, family words) can be
+ *	restored on a VF with device id @dst; NULL: the same id and words
+ * @replay: on a VF that just had a function reset, do the reset
+ *	handshake with the PF and replay @r->log, checking every reply
+ */
+struct vfm_mig_ops {
+	u8 dev_regs;
+	u32 (*ring_disable)(u32 ctrl);
+	void (*dev_save)(struct vfm_port *p, u32 *regs);
+	void (*dev_resume)(struct vfm_port *p, const u32 *regs, bool restore);
+	int (*check_regs)(const u32 *regs, unsigned int nvec);
+	void (*match)(const struct vfm_cfg_rec *log, unsigned int n,
+		      struct vfm_match_info *m);
+	int (*compat)(u16 src, const u32 *src_fam, u16 dst, char *why,
+		      size_t len);
+	int (*replay)(struct vfm_port *p, struct vfm_replay *r);
 };
 
 /**
@@ -138,6 +255,10 @@ struct vfm_mbx_action {
  * @mbx_words: mailbox buffer size in 32-bit words
  * @mbx_r2c: read-to-clear bits of the mailbox control register
  * @mbx_req: the bit the VF sets in the mailbox control to send a message
+ * @mbx_bits: every mailbox control bit, for the mediator's own messages
+ * @nr_stats: statistics counters (VFM_REG_STAT indexes 0..nr_stats-1)
+ * @family_id: VF_MDEV_FAMILY_* of the device-state stream
+ * @mig: migration callbacks (NULL: the family cannot migrate)
  * @classify: meaning of a BAR0 offset inside a trapped page
  * @ring_mode: derive buffer layout fields of @cfg from a mode write
  * @ring_enable: whether a VFM_REG_RING_CTRL value enables the queue
@@ -162,6 +283,10 @@ struct vfm_family {
 	u8 mbx_words;
 	u32 mbx_r2c;
 	u32 mbx_req;
+	struct vfm_mbx_bits mbx_bits;
+	u8 nr_stats;
+	u32 family_id;
+	const struct vfm_mig_ops *mig;
 
 	struct vfm_reg (*classify)(u32 offset);
 	void (*ring_mode)(struct vfm_ring_cfg *cfg, u32 val);

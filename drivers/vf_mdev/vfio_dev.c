@@ -69,6 +69,22 @@ static void vfm_mediation_reset(struct vfm_dev *vd)
 {
 	vfm_rings_reset(vd, true);
 	vfm_mbx_reset(vd);
+	memset(vd->mbx.stat_base, 0, sizeof(vd->mbx.stat_base));
+}
+
+/**
+ * vfm_reset_locked - function reset, and a clean guest view; state_lock
+ * @vd: device
+ */
+int vfm_reset_locked(struct vfm_dev *vd)
+{
+	int ret;
+
+	lockdep_assert_held(&vd->state_lock);
+	ret = vfm_flr(vd);
+	vfm_mediation_reset(vd);
+	pci_set_master(vd->par->pdev);
+	return ret;
 }
 
 /* Locks, rings and cache of a new instance (no hardware touched). */
@@ -82,8 +98,10 @@ static void vfm_dev_setup(struct vfm_dev *vd, struct vfm_parent *par)
 	spin_lock_init(&vd->mbx_lock);
 	mutex_init(&vd->pc.lock);
 	xa_init(&vd->pc.pins);
+	INIT_LIST_HEAD(&vd->pc.dirty_gone);
 	for (i = 0; i < fam->nr_rings; i++)
 		vfm_ring_init(&vd->rings[i], fam->ring_dir[i]);
+	vfm_mig_init(vd);
 }
 
 static int vfm_init_dev(struct vfio_device *vdev)
@@ -111,6 +129,8 @@ static void vfm_release_dev(struct vfio_device *vdev)
 
 	xa_destroy(&vd->pc.pins);
 	mutex_destroy(&vd->pc.lock);
+	mutex_destroy(&vd->dlog.lock);
+	mutex_destroy(&vd->mig.lock);
 	mutex_destroy(&vd->state_lock);
 }
 
@@ -141,6 +161,7 @@ static int vfm_open_device(struct vfio_device *vdev)
 	vfm_stats_reset(vd);
 	vd->open = true;
 	mutex_unlock(&vd->state_lock);
+	vfm_mig_open(vd);
 	return 0;
 
 out_unlock:
@@ -154,6 +175,8 @@ static void vfm_close_device(struct vfio_device *vdev)
 	struct vfm_dev *vd = to_vfm(vdev);
 	struct pci_dev *pdev = vd->par->pdev;
 
+	/* Data files that outlive the device fd stop working here. */
+	vfm_mig_close(vd);
 	mutex_lock(&vd->state_lock);
 	vfm_irqs_disable(vd);
 	if (vd->req_trigger) {
@@ -306,10 +329,10 @@ static int vfm_ioctl_reset(struct vfm_dev *vd)
 	int ret;
 
 	mutex_lock(&vd->state_lock);
-	ret = vfm_flr(vd);
-	vfm_mediation_reset(vd);
-	pci_set_master(vd->par->pdev);
+	ret = vfm_reset_locked(vd);
 	mutex_unlock(&vd->state_lock);
+	/* The migration state machine is back at RUNNING. */
+	vfm_mig_reset(vd);
 	return ret;
 }
 
@@ -452,6 +475,7 @@ struct vfm_dev *vfm_kunit_dev_create(const struct vfm_family *fam,
 	par->dev = dev;
 	par->bar0 = bar0;
 	par->bars[0] = bar0;
+	vfm_regmap_build(fam, 0x4000, &par->map, &par->mbx_ctrl_off);
 	vfm_dev_setup(vd, par);
 	vfm_pcache_init(&vd->pc, ops, max_pages, U64_MAX);
 	vd->open = true;
@@ -496,6 +520,15 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 	unsigned int i, w;
 
 	seq_printf(s, "open: %d\n", vd->open);
+	seq_printf(s, "migration: state %s quiesced %d loaded %d migrating %d\n",
+		   vfm_state_name(READ_ONCE(vd->mig.state)),
+		   READ_ONCE(vd->mig.quiesced), READ_ONCE(vd->mig.loaded),
+		   READ_ONCE(vd->pc.migrating));
+	mutex_lock(&vd->dlog.lock);
+	seq_printf(s, "dma_logging: on %d page_size %llu reports %llu pages %llu last_pages %llu last_ns %llu\n",
+		   vd->dlog.on, vd->dlog.page_size, vd->dlog.reports,
+		   vd->dlog.pages, vd->dlog.last_pages, vd->dlog.last_ns);
+	mutex_unlock(&vd->dlog.lock);
 	mutex_lock(&vd->pc.lock);
 	seq_printf(s, "pin_cache: pages %lu max %lu misses %llu evictions %llu unmaps %llu\n",
 		   vd->pc.count, vd->pc.max, vd->stats.pc_misses,

@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "vf_mdev.h"
@@ -27,8 +28,12 @@
 #define VFM_MAX_VECTORS		64
 #define VFM_CFG_LOG_MAX		64
 #define VFM_MAX_RUN_PAGES	17	/* 64 KiB buffer, any alignment */
+#define VFM_NO_REG		U32_MAX	/* a register the family does not have */
 
 struct vfm_dev;
+struct vfm_migf;
+
+#define VFM_PIN_DIRTY	0
 
 /**
  * struct vfm_pin - one guest page pinned and mapped in the device's domain
@@ -37,7 +42,10 @@ struct vfm_dev;
  * @refs: descriptor slots and rings holding the page; -1 once it is being
  *	evicted or unmapped (lookups treat it as absent)
  * @accessed: set on every hit, cleared by the eviction sweep
- * @gone: on a local list once out of the cache, until unpinned
+ * @flags: VFM_PIN_DIRTY: the device may have written the page since the
+ *	last dirty report (set when a writable target lets go of it)
+ * @gone: on a local list once out of the cache, until unpinned; then on
+ *	the dirty log's list while dirty and not yet reported
  * @rcu: deferred free, lookups are lockless
  */
 struct vfm_pin {
@@ -45,6 +53,7 @@ struct vfm_pin {
 	struct page *page;
 	atomic_t refs;
 	u8 accessed;
+	unsigned long flags;
 	struct list_head gone;
 	struct rcu_head rcu;
 };
@@ -79,6 +88,13 @@ struct vfm_dma_ops {
  * @aperture_end: last IOVA the domain can map
  * @ops: pin/map backend
  * @active: the cache may pin (the device is open)
+ * @log_dirty: DMA logging is on: pages a writable target lets go of are
+ *	marked VFM_PIN_DIRTY (read locklessly on the doorbell path)
+ * @migrating: a migration is on: pages nobody holds are unpinned at once
+ *	instead of being cached (the type1 container reports every pinned
+ *	page dirty in every round)
+ * @dirty_gone: pins that left the cache while dirty, kept (unpinned) until
+ *	the next dirty report, under @lock
  */
 struct vfm_pcache {
 	struct mutex lock;	/* protects the xarray's contents, map, @count */
@@ -90,12 +106,16 @@ struct vfm_pcache {
 	u64 aperture_end;
 	const struct vfm_dma_ops *ops;
 	bool active;
+	bool log_dirty;
+	bool migrating;
+	struct list_head dirty_gone;
 };
 
 /* A run of pages one descriptor target holds references on. */
 struct vfm_run {
 	u64 pfn;
-	u32 npages;
+	u16 npages;
+	bool write;	/* the device writes it: dirty once let go */
 };
 
 /**
@@ -107,6 +127,11 @@ struct vfm_run {
  * @base_hi: last base high write
  * @wb_lo: last head write-back low write
  * @wb_hi: last head write-back high write
+ * @ctrl: last queue control write
+ * @hold: tails the guest writes are held, not forwarded (the device is
+ *	being stopped, or is stopped, for a migration)
+ * @held: @held_tail is a tail the guest wrote while @hold
+ * @held_tail: that tail
  * @mapped: ring pages are held and @pages/@slots are valid
  * @map_base: base the ring was mapped at
  * @tail: tail as last forwarded to the device
@@ -128,6 +153,10 @@ struct vfm_ring {
 	u32 base_hi;
 	u32 wb_lo;
 	u32 wb_hi;
+	u32 ctrl;
+	bool hold;
+	bool held;
+	u32 held_tail;
 	bool mapped;
 	u64 map_base;
 	u32 tail;
@@ -142,13 +171,6 @@ struct vfm_ring {
 	u64 errors;
 };
 
-/* One configuration message kept for replay. */
-struct vfm_cfg_rec {
-	u32 key;
-	u8 words;
-	u32 msg[VFM_MBX_MAX_WORDS];
-};
-
 /**
  * struct vfm_mbx - mailbox mediation state
  * @r2c: read-to-clear bits the mediator read that the guest has not seen
@@ -156,8 +178,12 @@ struct vfm_cfg_rec {
  * @pending: action of the last message, applied when the PF acks it
  * @pending_msg: that message
  * @has_pending: @pending is valid
+ * @in_flight: the guest sent a message and the PF has not posted its
+ *	reply yet (a stop waits for it)
  * @log: configuration records, replay order
  * @nlog: entries in @log
+ * @stat_base: added to each statistics counter the guest reads (the
+ *	counters restart after a migration; the guest's view continues)
  */
 struct vfm_mbx {
 	u32 r2c;
@@ -165,8 +191,10 @@ struct vfm_mbx {
 	struct vfm_mbx_action pending;
 	u32 pending_msg[VFM_MBX_MAX_WORDS];
 	bool has_pending;
+	bool in_flight;
 	struct vfm_cfg_rec log[VFM_CFG_LOG_MAX];
 	unsigned int nlog;
+	u32 stat_base[VFM_MAX_STATS];
 };
 
 /* One MSI-X vector forwarded to an eventfd. */
@@ -185,6 +213,186 @@ struct vfm_stats {
 	u64 pc_unmaps;
 };
 
+/**
+ * struct vfm_regmap - where the family's register classes are, learnt by
+ * asking the family about every offset of its trapped pages at probe
+ * @ring: per ring and class, the BAR0 offset (VFM_NO_REG if absent)
+ * @stat: per statistics counter, its offset
+ * @mbx_mem: offset of mailbox word 0
+ * @dev_ctrl: offset of the device control register
+ */
+struct vfm_regmap {
+	u32 ring[VFM_MAX_RINGS][VFM_REG_NR_CLASSES];
+	u32 stat[VFM_MAX_STATS];
+	u32 mbx_mem;
+	u32 dev_ctrl;
+};
+
+#define VFM_SNAP_ENABLED	BIT(0)	/* the guest had the queue enabled */
+
+/**
+ * struct vfm_snap - the device at the packet boundary, captured at STOP
+ * or loaded from a stream
+ * @head: per ring, the device's head
+ * @tail: per ring, the tail the device had
+ * @ctrl: per ring, the guest's queue control value (loaded rings)
+ * @ring_flags: per ring, VFM_SNAP_* (loaded rings)
+ * @dev_regs: the family's device registers
+ * @mbx_mem: the mailbox buffer
+ * @stats: guest-visible statistics counters
+ * @stop_ns: STOP request to state captured
+ */
+struct vfm_snap {
+	u32 head[VFM_MAX_RINGS];
+	u32 tail[VFM_MAX_RINGS];
+	u32 ctrl[VFM_MAX_RINGS];
+	u8 ring_flags[VFM_MAX_RINGS];
+	u32 dev_regs[VFM_MAX_DEV_REGS];
+	u32 mbx_mem[VFM_MBX_MAX_WORDS];
+	u32 stats[VFM_MAX_STATS];
+	u64 stop_ns;
+};
+
+/**
+ * struct vfm_mig - migration state of one device
+ * @lock: the state machine; taken before a file's lock and before
+ *	state_lock, never inside them
+ * @reset_lock: protects @deferred_reset
+ * @deferred_reset: a reset happened while @lock was held elsewhere; the
+ *	holder puts the state machine back to RUNNING when it lets go
+ * @state: enum vfio_device_mig_state
+ * @saving: the saving data file, while a save session is open
+ * @resuming: the resuming data file, while a resume session is open
+ * @snap: the device captured at STOP (or loaded from a stream)
+ * @quiesced: rings stopped and interrupts masked by the core
+ * @loaded: the device carries state loaded from a stream (destination):
+ *	leaving STOP forwards the loaded tails through a fresh scan
+ * @sweep: while migrating, lets go of what the device consumed
+ * @t_stop: time of the last STOP request (for the stop-copy figures)
+ */
+struct vfm_mig {
+	struct mutex lock;	/* protects the state machine and @snap */
+	spinlock_t reset_lock;	/* protects @deferred_reset */
+	bool deferred_reset;
+	u32 state;
+	struct vfm_migf *saving;
+	struct vfm_migf *resuming;
+	struct vfm_snap snap;
+	bool quiesced;
+	bool loaded;
+	struct delayed_work sweep;
+	u64 t_stop;
+};
+
+/**
+ * struct vfm_dlog - a DMA logging session (VFIO_DEVICE_FEATURE_DMA_LOGGING)
+ * @lock: one session, one report at a time
+ * @on: a session is open
+ * @page_size: its page size
+ * @reports: reports served
+ * @pages: pages reported, in total
+ * @last_pages: pages in the last report
+ * @last_ns: time the last report took
+ */
+struct vfm_dlog {
+	struct mutex lock;	/* protects everything below */
+	bool on;
+	u64 page_size;
+	u64 reports;
+	u64 pages;
+	u64 last_pages;
+	u64 last_ns;
+};
+
+/**
+ * struct vfm_ring_state - one ring in a device-state stream
+ * @dir: enum vfm_ring_dir
+ * @flags: VF_MDEV_RING_*
+ * @base: ring base as programmed
+ * @len: ring length as programmed
+ * @mode: buffer layout register value
+ * @ctrl: queue control value
+ * @head: device head when stopped
+ * @tail: tail the device had
+ * @held_tail: tail the guest wrote while the device was stopping
+ * @wb_lo: head write-back address register (low)
+ * @wb_hi: head write-back address register (high)
+ */
+struct vfm_ring_state {
+	u8 dir;
+	u8 flags;
+	u64 base;
+	u32 len;
+	u32 mode;
+	u32 ctrl;
+	u32 head;
+	u32 tail;
+	u32 held_tail;
+	u32 wb_lo;
+	u32 wb_hi;
+};
+
+/**
+ * struct vfm_dstate - a device-state stream frame, decoded
+ * @family: VF_MDEV_FAMILY_*
+ * @vendor: PCI vendor id
+ * @device: PCI device id
+ * @subvendor: PCI subsystem vendor id
+ * @subdevice: PCI subsystem id
+ * @nr_rings: rings
+ * @nr_vectors: MSI-X vectors
+ * @pf_flags: VF_MDEV_PF_*
+ * @pf_qos: port VLAN priority
+ * @pf_vlan: port VLAN
+ * @mi: the family's match data
+ * @cfg: config space
+ * @rings: per ring state
+ * @ndev_regs: words in @dev_regs
+ * @dev_regs: the family's device registers
+ * @mbx_r2c: read-to-clear mailbox bits the guest has not seen
+ * @mbx_words: mailbox size in words
+ * @mbx_mem: mailbox buffer
+ * @mbx_out: words the guest wrote into it
+ * @nlog: entries in @log
+ * @log: configuration log
+ * @nstats: counters in @stats
+ * @stats: guest-visible statistics
+ * @src: source information (optional record)
+ * @has_src: @src was in the stream
+ */
+struct vfm_dstate {
+	u32 family;
+	u16 vendor;
+	u16 device;
+	u16 subvendor;
+	u16 subdevice;
+	u8 nr_rings;
+	u8 nr_vectors;
+	u8 pf_flags;
+	u8 pf_qos;
+	u16 pf_vlan;
+	struct vfm_match_info mi;
+	u8 cfg[VFM_CFG_SIZE];
+	struct vfm_ring_state rings[VFM_MAX_RINGS];
+	u32 ndev_regs;
+	u32 dev_regs[VFM_MAX_DEV_REGS];
+	u32 mbx_r2c;
+	u32 mbx_words;
+	u32 mbx_mem[VFM_MBX_MAX_WORDS];
+	u32 mbx_out[VFM_MBX_MAX_WORDS];
+	unsigned int nlog;
+	struct vfm_cfg_rec log[VFM_CFG_LOG_MAX];
+	u32 nstats;
+	u32 stats[VFM_MAX_STATS];
+	struct {
+		u64 stop_ns;
+		u64 doorbells;
+		u64 descs;
+		u64 pinned;
+	} src;
+	bool has_src;
+};
+
 /* The per-VF parent: one per VF bound to a family driver. */
 struct vfm_parent {
 	struct mdev_parent parent;
@@ -197,6 +405,7 @@ struct vfm_parent {
 	void __iomem *bar0;
 	int msix_bar;
 	u32 mbx_ctrl_off;
+	struct vfm_regmap map;
 	struct mutex lock;	/* protects @vdev */
 	struct vfm_dev *vdev;
 };
@@ -222,6 +431,11 @@ struct vfm_parent {
  * @err_trigger: VFIO error (AER) eventfd
  * @stats: counters
  * @debugfs: debugfs directory
+ * @mig: migration state
+ * @dlog: DMA logging session
+ * @port: the mediator's own access to the VF (quiesce, restore, replay)
+ * @port_r2c: read-to-clear mailbox bits the port consumed (its own, not
+ *	the guest's), under @mig.lock
  */
 struct vfm_dev {
 	struct vfio_device vdev;
@@ -243,6 +457,10 @@ struct vfm_dev {
 	struct eventfd_ctx *err_trigger;
 	struct vfm_stats stats;
 	struct dentry *debugfs;
+	struct vfm_mig mig;
+	struct vfm_dlog dlog;
+	struct vfm_port port;
+	u32 port_r2c;
 };
 
 static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
@@ -253,10 +471,15 @@ static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
 #define vfm_err_rl(vd, fmt, ...) \
 	dev_err_ratelimited((vd)->par->dev, fmt, ##__VA_ARGS__)
 
+/* main.c */
+void vfm_regmap_build(const struct vfm_family *fam, u32 bar0_len,
+		      struct vfm_regmap *map, u32 *mbx_ctrl);
+
 /* config.c */
 void vfm_config_init(struct vfm_dev *vd);
 ssize_t vfm_config_rw(struct vfm_dev *vd, char __user *buf, size_t count,
 		      loff_t pos, bool write);
+void vfm_config_load(struct vfm_dev *vd, const u8 *cfg);
 
 /* pcache.c */
 void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
@@ -265,10 +488,14 @@ void vfm_pcache_flush(struct vfm_dev *vd);
 int vfm_domain_open(struct vfm_dev *vd);
 void vfm_domain_close(struct vfm_dev *vd);
 struct vfm_pin *vfm_pcache_get(struct vfm_dev *vd, unsigned long pfn);
-void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn);
+void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn, bool dirty);
 bool vfm_pcache_present(struct vfm_dev *vd, unsigned long pfn);
 int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n);
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length);
+unsigned long vfm_pcache_trim(struct vfm_dev *vd);
+void vfm_pcache_report_dirty(struct vfm_dev *vd, u64 first, u64 last,
+			     void (*fn)(void *arg, u64 pfn, u32 n), void *arg);
+void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating);
 
 /* ring.c */
 void vfm_ring_init(struct vfm_ring *r, u8 dir);
@@ -276,6 +503,14 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry);
 void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length);
 int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val);
 u32 vfm_ring_next_count(u32 old_tail, u32 new_tail, u32 count);
+void vfm_rings_hold(struct vfm_dev *vd, bool hold);
+void vfm_rings_stop(struct vfm_dev *vd, struct vfm_snap *snap);
+int vfm_rings_start(struct vfm_dev *vd, const struct vfm_snap *snap,
+		    bool loaded);
+int vfm_rings_release(struct vfm_dev *vd);
+void vfm_rings_release_consumed(struct vfm_dev *vd);
+void vfm_rings_writable(struct vfm_dev *vd,
+			void (*fn)(void *arg, u64 pfn, u32 n), void *arg);
 
 /* mmio.c */
 ssize_t vfm_bar_rw(struct vfm_dev *vd, int bar, char __user *buf,
@@ -285,6 +520,9 @@ u32 vfm_mbx_read_ctrl(struct vfm_dev *vd, u32 off);
 u32 vfm_mbx_r2c_merge(u32 *shadow, u32 hw, u32 r2c_mask, bool guest);
 void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
 		       const u32 *msg, unsigned int words);
+void vfm_mbx_quiesce(struct vfm_dev *vd, u32 *mem);
+void vfm_mbx_restore(struct vfm_dev *vd, u32 r2c, const u32 *mem,
+		     const u32 *out);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off);
@@ -304,5 +542,37 @@ void vfm_irqs_disable(struct vfm_dev *vd);
 /* vfio_dev.c */
 extern const struct vfio_device_ops vfm_vfio_ops;
 void vfm_debugfs_init(struct vfm_dev *vd, struct dentry *root);
+int vfm_reset_locked(struct vfm_dev *vd);
+
+/* stream.c */
+u32 vfm_stream_crc(const void *buf, size_t len);
+size_t vfm_stream_frame_size(const struct vfm_dstate *s, u32 flags);
+size_t vfm_stream_final_size(u8 nr_rings, unsigned int nlog);
+ssize_t vfm_stream_encode(const struct vfm_dstate *s, u32 flags, void *buf,
+			  size_t cap);
+int vfm_stream_check_hdr(const void *buf, size_t len, u64 *frame_len,
+			 u32 *flags, char *why, size_t wl);
+int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
+		      u32 *flags, char *why, size_t wl);
+
+/* dirty.c */
+extern const struct vfio_log_ops vfm_log_ops;
+void vfm_dlog_stop(struct vfm_dev *vd);
+void vfm_sweep_init(struct vfm_dev *vd);
+void vfm_migrating(struct vfm_dev *vd, bool on);
+
+/* migration.c */
+extern const struct vfio_migration_ops vfm_mig_ops;
+const char *vfm_state_name(u32 state);
+void vfm_mig_init(struct vfm_dev *vd);
+void vfm_mig_open(struct vfm_dev *vd);
+void vfm_mig_close(struct vfm_dev *vd);
+void vfm_mig_reset(struct vfm_dev *vd);
+bool vfm_mig_arc_known(u32 from, u32 to);
+
+/* pf.c */
+void vfm_port_init(struct vfm_dev *vd);
+int vfm_pf_vf_info(struct vfm_dev *vd, u8 *flags, u16 *vlan, u8 *qos,
+		   u8 *mac);
 
 #endif /* _VFM_H_ */

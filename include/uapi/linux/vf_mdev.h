@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vf_mdev: the user ABI of vfmdev's mediated Intel NIC VFs.
+ *
+ * The device-state stream
+ * -----------------------
+ * What a vf_mdev device writes to its VFIO migration data fd (and reads
+ * back on the destination) is a sequence of *frames*.  Every frame starts
+ * with a struct vf_mdev_stream_hdr and carries tagged records; all fields
+ * are little endian, records are padded to 8 bytes.  A save produces:
+ *
+ *   - in PRE_COPY, one frame with VF_MDEV_STREAM_F_INITIAL: the match
+ *     data only (struct vf_mdev_rec_match), so that a destination that
+ *     cannot take this VF refuses before the source stops;
+ *   - in STOP_COPY, one frame with VF_MDEV_STREAM_F_FINAL: the match data
+ *     again and the whole device state.  It is self-contained: a user that
+ *     goes straight to STOP_COPY gets a complete stream.
+ *
+ * A destination accepts at most one INITIAL frame followed by exactly one
+ * FINAL frame, nothing after it.  A frame is checked as a whole (length,
+ * CRC32C) before any of it is used.
+ *
+ * Compatibility: frames with another major version are refused.  A newer
+ * minor version may add record tags, never change a known one.  A record
+ * whose tag the destination does not know is skipped if it is optional and
+ * refuses the stream if it carries VF_MDEV_REC_F_MANDATORY.  Every known
+ * record has a fixed payload size; reserved fields must be zero.
+ *
+ * Documentation/migration-stream.rst describes every record and what
+ * validates it.
+ */
+#ifndef _UAPI_LINUX_VF_MDEV_H
+#define _UAPI_LINUX_VF_MDEV_H
+
+#include <linux/types.h>
+
+/* "vfmdevST" read as a little-endian 64-bit number. */
+#define VF_MDEV_STREAM_MAGIC		0x545376656464666dULL
+#define VF_MDEV_STREAM_MAJOR		1
+#define VF_MDEV_STREAM_MINOR		0
+
+/* Largest frame a destination accepts, header included. */
+#define VF_MDEV_STREAM_MAX_FRAME	(256 * 1024)
+
+/* VF families: which mediation module produced the stream. */
+#define VF_MDEV_FAMILY_IGBVF		1	/* 82576 / I350 VF */
+#define VF_MDEV_FAMILY_IXGBEVF		2	/* 82599 / X540 / X550 VF */
+#define VF_MDEV_FAMILY_IAVF		3	/* X710 / XXV710 VF (i40e PF) */
+
+#define VF_MDEV_STREAM_F_INITIAL	(1U << 0)
+#define VF_MDEV_STREAM_F_FINAL		(1U << 1)
+#define VF_MDEV_STREAM_F_ALL		(VF_MDEV_STREAM_F_INITIAL | \
+					 VF_MDEV_STREAM_F_FINAL)
+
+/**
+ * struct vf_mdev_stream_hdr - the start of every frame (48 bytes)
+ * @magic: VF_MDEV_STREAM_MAGIC
+ * @major: VF_MDEV_STREAM_MAJOR of the writer
+ * @minor: VF_MDEV_STREAM_MINOR of the writer
+ * @flags: exactly one of VF_MDEV_STREAM_F_INITIAL, VF_MDEV_STREAM_F_FINAL
+ * @family: VF_MDEV_FAMILY_*
+ * @vendor: PCI vendor id of the source VF
+ * @device: PCI device id of the source VF
+ * @hdr_len: sizeof(struct vf_mdev_stream_hdr); records start there
+ * @reserved0: zero
+ * @length: bytes in this frame, header included
+ * @crc32c: CRC32C (Castagnoli, initial value ~0, final xor ~0) of the
+ *	whole frame computed with this field zero
+ * @reserved1: zero
+ */
+struct vf_mdev_stream_hdr {
+	__le64 magic;
+	__le16 major;
+	__le16 minor;
+	__le32 flags;
+	__le32 family;
+	__le16 vendor;
+	__le16 device;
+	__le32 hdr_len;
+	__le32 reserved0;
+	__le64 length;
+	__le32 crc32c;
+	__le32 reserved1;
+};
+
+#define VF_MDEV_REC_F_MANDATORY		(1U << 0)
+
+/**
+ * struct vf_mdev_rec_hdr - the start of every record (8 bytes)
+ * @tag: VF_MDEV_REC_*
+ * @flags: VF_MDEV_REC_F_MANDATORY, or 0 for a record a reader may skip
+ * @length: payload bytes after this header, a multiple of 8
+ */
+struct vf_mdev_rec_hdr {
+	__le16 tag;
+	__le16 flags;
+	__le32 length;
+};
+
+/* Record tags.  Singletons unless said otherwise. */
+#define VF_MDEV_REC_MATCH		0x0001	/* struct vf_mdev_rec_match */
+#define VF_MDEV_REC_CONFIG		0x0002	/* struct vf_mdev_rec_config */
+#define VF_MDEV_REC_RING		0x0003	/* struct vf_mdev_rec_ring, per ring */
+#define VF_MDEV_REC_DEV_REGS		0x0004	/* struct vf_mdev_rec_dev_regs */
+#define VF_MDEV_REC_MAILBOX		0x0005	/* struct vf_mdev_rec_mailbox */
+#define VF_MDEV_REC_CFG_LOG		0x0006	/* struct vf_mdev_rec_cfg_log */
+#define VF_MDEV_REC_STATS		0x0007	/* struct vf_mdev_rec_stats */
+#define VF_MDEV_REC_SOURCE		0x0100	/* struct vf_mdev_rec_source, optional */
+
+/* PF-administered settings (what ndo_get_vf_config reports). */
+#define VF_MDEV_PF_SPOOFCHK		(1U << 0)
+#define VF_MDEV_PF_TRUSTED		(1U << 1)
+#define VF_MDEV_PF_KNOWN		(1U << 7)	/* the PF answered */
+
+#define VF_MDEV_MATCH_FAM_WORDS		8
+
+/**
+ * struct vf_mdev_rec_match - what the destination VF must share (64 bytes)
+ * @family: VF_MDEV_FAMILY_*, as in the frame header
+ * @vendor: PCI vendor id
+ * @device: PCI device id
+ * @subsystem_vendor: PCI subsystem vendor id
+ * @subsystem_device: PCI subsystem id
+ * @nr_rings: rings the mediation tracks
+ * @nr_vectors: MSI-X vectors of the VF
+ * @pf_flags: VF_MDEV_PF_*
+ * @pf_qos: port VLAN priority set by the PF's administrator
+ * @pf_vlan: port VLAN set by the PF's administrator (0: none)
+ * @reserved0: zero
+ * @mac: the MAC address the guest uses (set by it, or given by the PF)
+ * @pf_mac: the MAC address the PF handed out at the guest's last reset
+ *	(all zero when none was seen)
+ * @fam: family-defined match words (negotiated mailbox API, queues...)
+ */
+struct vf_mdev_rec_match {
+	__le32 family;
+	__le16 vendor;
+	__le16 device;
+	__le16 subsystem_vendor;
+	__le16 subsystem_device;
+	__u8 nr_rings;
+	__u8 nr_vectors;
+	__u8 pf_flags;
+	__u8 pf_qos;
+	__le16 pf_vlan;
+	__le16 reserved0;
+	__u8 mac[6];
+	__u8 pf_mac[6];
+	__le32 fam[VF_MDEV_MATCH_FAM_WORDS];
+};
+
+/**
+ * struct vf_mdev_rec_config - emulated PCI configuration space (256 bytes)
+ * @space: as the guest left it
+ */
+struct vf_mdev_rec_config {
+	__u8 space[256];
+};
+
+#define VF_MDEV_RING_RX			0
+#define VF_MDEV_RING_TX			1
+
+#define VF_MDEV_RING_ENABLED		(1U << 0)	/* the guest enabled it */
+#define VF_MDEV_RING_WB			(1U << 1)	/* head write-back on */
+#define VF_MDEV_RING_HELD		(1U << 2)	/* @held_tail is valid */
+#define VF_MDEV_RING_ALL		(VF_MDEV_RING_ENABLED | \
+					 VF_MDEV_RING_WB | VF_MDEV_RING_HELD)
+
+/**
+ * struct vf_mdev_rec_ring - one ring at the packet boundary (48 bytes)
+ * @index: ring index in the family's register map
+ * @dir: VF_MDEV_RING_RX or VF_MDEV_RING_TX
+ * @flags: VF_MDEV_RING_*
+ * @reserved0: zero
+ * @base: ring base IOVA as the guest programmed it
+ * @len: ring length in bytes as programmed
+ * @mode: last value the guest wrote to the buffer-layout register
+ * @ctrl: last value the guest wrote to the queue control register
+ * @head: the device's head when it stopped
+ * @tail: the tail the device had been given
+ * @held_tail: a tail the guest wrote after the device was asked to stop
+ * @wb_lo: last value written to the head write-back address (low)
+ * @wb_hi: last value written to the head write-back address (high)
+ * @reserved1: zero
+ */
+struct vf_mdev_rec_ring {
+	__u8 index;
+	__u8 dir;
+	__u8 flags;
+	__u8 reserved0;
+	__le32 len;
+	__le64 base;
+	__le32 mode;
+	__le32 ctrl;
+	__le32 head;
+	__le32 tail;
+	__le32 held_tail;
+	__le32 wb_lo;
+	__le32 wb_hi;
+	__le32 reserved1;
+};
+
+#define VF_MDEV_DEV_REGS_MAX		64
+
+/**
+ * struct vf_mdev_rec_dev_regs - family-defined device registers (264 bytes)
+ * @count: words used in @regs (the family's fixed number)
+ * @reserved: zero
+ * @regs: interrupt mask, throttle and vector-mapping registers and
+ *	whatever else of the device the guest reaches directly; unused
+ *	words are zero
+ */
+struct vf_mdev_rec_dev_regs {
+	__le32 count;
+	__le32 reserved;
+	__le32 regs[VF_MDEV_DEV_REGS_MAX];
+};
+
+#define VF_MDEV_MBX_WORDS		16
+
+/**
+ * struct vf_mdev_rec_mailbox - the guest's view of the PF mailbox (136 bytes)
+ * @r2c: read-to-clear control bits the guest has not seen yet
+ * @words: the family's mailbox size in words
+ * @mem: mailbox buffer contents when the device stopped (a reply the
+ *	guest has not read yet, or a message it is still writing)
+ * @out: the words the guest wrote into the buffer
+ */
+struct vf_mdev_rec_mailbox {
+	__le32 r2c;
+	__le32 words;
+	__le32 mem[VF_MDEV_MBX_WORDS];
+	__le32 out[VF_MDEV_MBX_WORDS];
+};
+
+#define VF_MDEV_CFG_LOG_MAX		64
+
+/**
+ * struct vf_mdev_cfg_entry - one configuration message for replay (136 bytes)
+ * @key: the family's record key
+ * @words: message length in words
+ * @reply_words: length of the PF reply kept with it (0: none)
+ * @msg: the message as the guest sent it
+ * @reply: the PF's reply, when the family keeps it (a reset's MAC)
+ */
+struct vf_mdev_cfg_entry {
+	__le32 key;
+	__le16 words;
+	__le16 reply_words;
+	__le32 msg[VF_MDEV_MBX_WORDS];
+	__le32 reply[VF_MDEV_MBX_WORDS];
+};
+
+/**
+ * struct vf_mdev_rec_cfg_log - the configuration log, in replay order
+ * @count: entries that follow (at most VF_MDEV_CFG_LOG_MAX)
+ * @reserved: zero
+ * @entries: @count of them; the record's length is 8 + 136 * @count
+ */
+struct vf_mdev_rec_cfg_log {
+	__le32 count;
+	__le32 reserved;
+	struct vf_mdev_cfg_entry entries[];
+};
+
+#define VF_MDEV_STATS_MAX		16
+
+/**
+ * struct vf_mdev_rec_stats - statistics registers as the guest read them (72 bytes)
+ * @count: counters used (the family's fixed number)
+ * @reserved: zero
+ * @val: guest-visible value of each counter when the device stopped
+ */
+struct vf_mdev_rec_stats {
+	__le32 count;
+	__le32 reserved;
+	__le32 val[VF_MDEV_STATS_MAX];
+};
+
+/**
+ * struct vf_mdev_rec_source - about the source, for logs only (optional, 32 bytes)
+ * @stop_ns: time from the STOP request to the state being captured
+ * @doorbells: tail writes mediated since the device was opened
+ * @descs: descriptors scanned since the device was opened
+ * @pinned: pages pinned when the device stopped
+ */
+struct vf_mdev_rec_source {
+	__le64 stop_ns;
+	__le64 doorbells;
+	__le64 descs;
+	__le64 pinned;
+};
+
+#endif /* _UAPI_LINUX_VF_MDEV_H */
