@@ -441,7 +441,7 @@ static int vfm_mig_match(struct vfm_dev *vd, const struct vfm_dstate *s,
 		}
 		if (flags != s->pf_flags || vlan != s->pf_vlan ||
 		    qos != s->pf_qos) {
-			snprintf(why, wl, "PF settings differ (vlan/qos/flags): source %u/%u/%#x, here %u/%u/%#x",
+			snprintf(why, wl, "PF settings (vlan/qos/flags) %u/%u/%#x, here %u/%u/%#x",
 				 s->pf_vlan, s->pf_qos, s->pf_flags, vlan, qos,
 				 flags);
 			return -EPERM;
