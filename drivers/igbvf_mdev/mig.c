@@ -19,15 +19,11 @@
  * NACKed) and QEMU's igb (RSTI/RSTD are not changed by a VF reset).
  */
 #include <linux/bitfield.h>
-#include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/vf_mdev.h>
 
 #include "igbvf_mdev.h"
-
-#define IGBVF_RSTI_WAIT_MS	200
-#define IGBVF_CTRL_MSGS		8	/* PF control messages skipped per reply */
 
 u32 igbvf_ring_disable(u32 ctrl)
 {
@@ -133,99 +129,9 @@ static bool igbvf_is_set_mac(const struct vfm_cfg_rec *rec)
 void igbvf_match(const struct vfm_cfg_rec *log, unsigned int n,
 		 struct vfm_match_info *m)
 {
-	unsigned int i;
-
-	memset(m, 0, sizeof(*m));
-	for (i = 0; i < n; i++) {
-		const struct vfm_cfg_rec *rec = &log[i];
-
-		if (igbvf_is_reset(rec) && rec->rwords >= 3 &&
-		    rec->reply[0] & IGBVF_MSG_ACK) {
-			memcpy(m->pf_mac, &rec->reply[1], ETH_ALEN);
-			memcpy(m->mac, m->pf_mac, ETH_ALEN);
-		} else if (igbvf_is_set_mac(rec) && rec->words >= 3) {
-			memcpy(m->mac, &rec->msg[1], ETH_ALEN);
-		}
-	}
+	vfm_rmbx_match_mac(log, n, IGBVF_MSG_SET_MAC, m);
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_match);
-
-/*
- * The PF's reply to message @id: PF control messages (link changes) in
- * between are skipped.  Returns the reply's length or a negative errno.
- */
-static int igbvf_reply(struct vfm_port *p, u32 id, u32 *reply)
-{
-	int n, i;
-
-	for (i = 0; i < IGBVF_CTRL_MSGS; i++) {
-		memset(reply, 0, IGBVF_VMBMEM_WORDS * sizeof(u32));
-		n = p->recv(p, reply, IGBVF_VMBMEM_WORDS);
-		if (n < 0)
-			return n;
-		if (IGBVF_MSG_ID(reply[0]) != IGBVF_MSG_PF_CONTROL)
-			break;
-	}
-	if (IGBVF_MSG_ID(reply[0]) != IGBVF_MSG_ID(id) ||
-	    !(reply[0] & (IGBVF_MSG_ACK | IGBVF_MSG_NACK)))
-		return -EPROTO;
-	return n;
-}
-
-/* Send @msg, wait for the PF's answer; 0 ACK, -EPERM NACK, -errno. */
-static int igbvf_request(struct vfm_port *p, const u32 *msg,
-			 unsigned int words, u32 *reply, char *why,
-			 size_t wl)
-{
-	int ret;
-
-	ret = p->send(p, msg, words);
-	if (!ret)
-		ret = igbvf_reply(p, msg[0], reply);
-	if (ret < 0) {
-		snprintf(why, wl, "PF mailbox: message %#x: %s", msg[0],
-			 ret == -ETIMEDOUT ? "no answer" :
-			 ret == -EPROTO ? "unexpected answer" : "failed");
-		return ret;
-	}
-	if (reply[0] & IGBVF_MSG_NACK) {
-		snprintf(why, wl, "the PF refused message %#x (answer %#x)",
-			 msg[0], reply[0]);
-		return -EPERM;
-	}
-	return 0;
-}
-
-/* Reset handshake: the function resets, the PF takes it back (CTS). */
-static int igbvf_reset_handshake(struct vfm_port *p, u8 *pf_mac, char *why,
-				 size_t wl)
-{
-	u32 msg[IGBVF_VMBMEM_WORDS] = { IGBVF_MSG_RESET };
-	u32 reply[IGBVF_VMBMEM_WORDS];
-	int ms, ret;
-
-	p->wr(p, IGBVF_CTRL, IGBVF_CTRL_RST);
-	/* No message while the PF itself resets (RSTI). */
-	for (ms = 0; p->rd(p, IGBVF_V2PMAILBOX) & IGBVF_MBX_RSTI; ms++) {
-		if (ms >= IGBVF_RSTI_WAIT_MS) {
-			snprintf(why, wl, "the PF is still in reset (RSTI)");
-			return -EBUSY;
-		}
-		p->wait(p, 1000);
-	}
-	ret = p->send(p, msg, 1);
-	if (!ret)
-		ret = igbvf_reply(p, IGBVF_MSG_RESET, reply);
-	if (ret < 0) {
-		snprintf(why, wl, "PF mailbox: reset handshake: %s",
-			 ret == -ETIMEDOUT ? "no answer" : "unexpected answer");
-		return ret;
-	}
-	eth_zero_addr(pf_mac);
-	if (reply[0] & IGBVF_MSG_ACK)
-		memcpy(pf_mac, &reply[1], ETH_ALEN);
-	return 0;
-}
 
 /**
  * igbvf_replay - rebuild the guest's PF-side configuration on this VF
@@ -240,36 +146,25 @@ static int igbvf_reset_handshake(struct vfm_port *p, u8 *pf_mac, char *why,
  */
 int igbvf_replay(struct vfm_port *p, struct vfm_replay *r)
 {
-	u32 msg[IGBVF_VMBMEM_WORDS], reply[IGBVF_VMBMEM_WORDS];
-	const u8 *mac = r->want->mac;
+	u32 reply[IGBVF_VMBMEM_WORDS];
 	unsigned int i;
 	int ret;
 
-	ret = igbvf_reset_handshake(p, r->pf_mac, r->why, sizeof(r->why));
-	if (ret)
+	ret = vfm_rmbx_replay_reset(p, r, IGBVF_CTRL, IGBVF_CTRL_RST,
+				    IGBVF_V2PMAILBOX, IGBVF_MBX_RSTI);
+	if (!ret)
+		ret = vfm_rmbx_replay_mac(p, r, IGBVF_MSG_SET_MAC);
+	if (ret || r->probe)
 		return ret;
-	if (is_valid_ether_addr(mac) && !ether_addr_equal(mac, r->pf_mac)) {
-		memset(msg, 0, sizeof(msg));
-		msg[0] = IGBVF_MSG_SET_MAC;
-		memcpy(&msg[1], mac, ETH_ALEN);
-		ret = igbvf_request(p, msg, 3, reply, r->why, sizeof(r->why));
-		if (ret == -EPERM)
-			snprintf(r->why, sizeof(r->why),
-				 "the destination PF refuses the guest's MAC %pM (it administers %pM): give the VF the same MAC on both hosts",
-				 mac, r->pf_mac);
-		if (ret)
-			return ret;
-	}
-	if (r->probe)
-		return 0;
 	for (i = 0; i < r->nlog; i++) {
 		const struct vfm_cfg_rec *rec = &r->log[i];
 
 		if (igbvf_is_reset(rec) || igbvf_is_set_mac(rec))
 			continue;
-		ret = igbvf_request(p, rec->msg,
-				    min_t(u32, rec->words, IGBVF_VMBMEM_WORDS),
-				    reply, r->why, sizeof(r->why));
+		ret = vfm_rmbx_request(p, rec->msg,
+				       min_t(u32, rec->words, IGBVF_VMBMEM_WORDS),
+				       reply, IGBVF_VMBMEM_WORDS, r->why,
+				       sizeof(r->why));
 		if (ret)
 			return ret;
 	}

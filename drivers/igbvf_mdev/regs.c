@@ -5,7 +5,6 @@
  */
 #include <linux/bitfield.h>
 #include <linux/module.h>
-#include <linux/unaligned.h>
 #include <kunit/visibility.h>
 
 #include "igbvf_mdev.h"
@@ -117,44 +116,12 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_ring_enable);
  * @desc: a copy of the 16-byte descriptor
  * @t: out: up to two targets
  *
- * RX (read format): packet buffer address in quadword 0; the header
- * buffer address in quadword 1 only when SRRCTL selects header split
- * (bit 0 of that quadword is DD, not an address bit).
- *
- * TX: only an advanced context descriptor (DEXT, DTYP 2) carries no
- * address.  Every other descriptor is checked as a data descriptor,
- * reserved types included: devices differ in how they read DTYP (QEMU's
- * igb takes any type with bits 20 and 21 set as data), and a descriptor
- * the device may fetch a buffer for must never name unchecked memory.
- * A zero length is checked as one byte for the same reason.
+ * The advanced descriptors the 82599 shares: vfm_adv_decode().
  */
 int igbvf_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		 struct vfm_dma_target *t)
 {
-	u64 q0 = get_unaligned_le64(desc);
-	u64 q1 = get_unaligned_le64(desc + 8);
-	u32 cmd;
-
-	if (cfg->dir == VFM_RING_RX) {
-		t[0].iova = q0 & ~1ULL;
-		t[0].len = cfg->buf_len ? cfg->buf_len : 2048;
-		t[0].write = true;
-		if (!cfg->hdr_split)
-			return 1;
-		t[1].iova = q1 & ~1ULL;
-		t[1].len = cfg->hdr_len;
-		t[1].write = true;
-		return 2;
-	}
-
-	cmd = lower_32_bits(q1);
-	if ((cmd & IGBVF_TXD_DEXT) &&
-	    FIELD_GET(IGBVF_TXD_DTYP, cmd) == IGBVF_TXD_DTYP_CTXT)
-		return 0;
-	t[0].iova = q0;
-	t[0].len = max_t(u32, FIELD_GET(IGBVF_TXD_LEN, cmd), 1);
-	t[0].write = false;
-	return 1;
+	return vfm_adv_decode(cfg, desc, t);
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_decode);
 
@@ -238,18 +205,10 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_mbx_parse);
  * @word0: word 0 of the mailbox as the guest reads it
  * @id: the message id sent
  *
- * Returns 1 for an ACK, 0 for a NACK, -1 for anything else.  A reset is
- * always taken: the PF resets the VF's state either way and NACKs only
- * to say it has no MAC address for it.
+ * The register mailbox protocol the 82599 shares: vfm_rmbx_reply().
  */
 int igbvf_mbx_reply(u32 word0, u32 id)
 {
-	if (IGBVF_MSG_ID(word0) != IGBVF_MSG_ID(id))
-		return -1;
-	if (word0 & IGBVF_MSG_ACK)
-		return 1;
-	if (word0 & IGBVF_MSG_NACK)
-		return IGBVF_MSG_ID(id) == IGBVF_MSG_RESET;
-	return -1;
+	return vfm_rmbx_reply(word0, id);
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_mbx_reply);

@@ -368,8 +368,7 @@ static void vfm_mig_quiesce(struct vfm_dev *vd)
 	fam->mig->dev_save(&vd->port, snap->dev_regs);
 	vfm_mbx_quiesce(vd, snap->mbx_mem);
 	for (i = 0; i < fam->nr_stats; i++)
-		snap->stats[i] = ioread32(vd->par->bar0 + vd->par->map.stat[i]) +
-				 READ_ONCE(vd->mbx.stat_base[i]);
+		snap->stats[i] = vfm_stat_read(vd, i);
 	vd->mig.quiesced = true;
 	snap->stop_ns = ktime_get_ns() - vd->mig.t_stop;
 }
@@ -713,8 +712,7 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 	}
 	vfm_mbx_restore(vd, s->mbx_r2c, s->mbx_mem, s->mbx_out);
 	for (i = 0; i < fam->nr_stats; i++)
-		WRITE_ONCE(vd->mbx.stat_base[i], s->stats[i] -
-			   ioread32(vd->par->bar0 + vd->par->map.stat[i]));
+		vfm_stat_rebase(vd, i, s->stats);
 	memcpy(snap->dev_regs, s->dev_regs, sizeof(snap->dev_regs));
 	vd->mig.quiesced = true;
 	vd->mig.loaded = true;

@@ -136,6 +136,9 @@ static void vfm_mbx_settle(struct vfm_dev *vd, u32 word0)
 	m->has_pending = false;
 	if (!st)
 		return;
+	if (m->pending.key_reply)
+		m->pending.key |= ioread32(vd->par->bar0 + vd->par->map.mbx_mem +
+					   4) & 0xffff;
 	vfm_cfg_log_apply(m, &m->pending, m->pending_msg, fam->mbx_words);
 	if (!m->pending.keep_reply || !m->nlog)
 		return;
@@ -245,6 +248,88 @@ void vfm_mbx_restore(struct vfm_dev *vd, u32 r2c, const u32 *mem,
 	spin_unlock(&vd->mbx_lock);
 }
 
+/* Counter @i is half of a wider counter (the family's stat_hi). */
+bool vfm_stat_paired(const struct vfm_family *fam, unsigned int i)
+{
+	return fam->stat_hi & (BIT(i) | BIT(i + 1));
+}
+
+/* The pair counter @i belongs to: its low and high counters. */
+static void vfm_stat_pair(const struct vfm_family *fam, unsigned int i,
+			  unsigned int *lo, unsigned int *hi)
+{
+	*lo = fam->stat_hi & BIT(i) ? i - 1 : i;
+	*hi = *lo + 1;
+}
+
+/* A pair as the hardware has it, low word read first (as drivers do). */
+static u64 vfm_stat_hw64(struct vfm_dev *vd, unsigned int lo, unsigned int hi)
+{
+	u32 l = ioread32(vd->par->bar0 + vd->par->map.stat[lo]);
+	u32 h = ioread32(vd->par->bar0 + vd->par->map.stat[hi]);
+
+	return (u64)h << 32 | l;
+}
+
+static u64 vfm_stat_mask(const struct vfm_family *fam)
+{
+	return GENMASK_ULL(31 + min_t(u8, fam->stat_hi_bits, 32), 0);
+}
+
+/**
+ * vfm_stat_read - statistics counter @i as the guest sees it
+ * @vd: device
+ * @i: counter index (< family nr_stats)
+ *
+ * The hardware's value plus the base a migration left.  Halves of a wider
+ * counter add as one number, with the carry, and wrap at its width.
+ */
+u32 vfm_stat_read(struct vfm_dev *vd, unsigned int i)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	u32 *base = vd->mbx.stat_base;
+	unsigned int lo, hi;
+	u64 v;
+
+	if (!vfm_stat_paired(fam, i))
+		return ioread32(vd->par->bar0 + vd->par->map.stat[i]) +
+		       READ_ONCE(base[i]);
+	vfm_stat_pair(fam, i, &lo, &hi);
+	v = vfm_stat_hw64(vd, lo, hi) +
+	    ((u64)READ_ONCE(base[hi]) << 32 | READ_ONCE(base[lo]));
+	v &= vfm_stat_mask(fam);
+	return i == lo ? lower_32_bits(v) : upper_32_bits(v);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_stat_read);
+
+/**
+ * vfm_stat_rebase - make counter @i read as @want[@i] from now on
+ * @vd: device
+ * @i: counter index
+ * @want: the guest-visible counters (a pair takes both of its words)
+ */
+void vfm_stat_rebase(struct vfm_dev *vd, unsigned int i, const u32 *want)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	u32 *base = vd->mbx.stat_base;
+	unsigned int lo, hi;
+	u64 b;
+
+	if (!vfm_stat_paired(fam, i)) {
+		WRITE_ONCE(base[i], want[i] -
+			   ioread32(vd->par->bar0 + vd->par->map.stat[i]));
+		return;
+	}
+	vfm_stat_pair(fam, i, &lo, &hi);
+	if (i != lo)
+		return;		/* done with its low word */
+	b = (((u64)want[hi] << 32 | want[lo]) - vfm_stat_hw64(vd, lo, hi)) &
+	    vfm_stat_mask(fam);
+	WRITE_ONCE(base[lo], lower_32_bits(b));
+	WRITE_ONCE(base[hi], upper_32_bits(b));
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_stat_rebase);
+
 VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 				   u32 off)
 {
@@ -273,6 +358,9 @@ VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 		spin_unlock(&vd->mbx_lock);
 		return val;
 	case VFM_REG_STAT:
+		if (reg.word < fam->nr_stats && fam->stat_hi &&
+		    vfm_stat_paired(fam, reg.word))
+			return vfm_stat_read(vd, reg.word);
 		val = ioread32(addr);
 		if (reg.word < VFM_MAX_STATS)
 			val += READ_ONCE(m->stat_base[reg.word]);

@@ -141,6 +141,7 @@ void vfm_port_init(struct vfm_dev *vd)
 	vd->port.recv = vfm_port_recv;
 	vd->port.wait = vfm_port_wait;
 	vd->port.priv = vd;
+	vd->port.device = vd->par->pdev ? vd->par->pdev->device : 0;
 	vd->port_r2c = 0;
 }
 

@@ -14,12 +14,13 @@
 #ifndef _VF_MDEV_H_
 #define _VF_MDEV_H_
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct pci_dev;
 struct module;
 
-#define VFM_MAX_RINGS		16
+#define VFM_MAX_RINGS		32
 #define VFM_MAX_TARGETS		2	/* DMA addresses one descriptor may carry */
 #define VFM_MBX_MAX_WORDS	16
 #define VFM_MAX_DESC_SIZE	32
@@ -122,11 +123,15 @@ enum vfm_mbx_op {
  * @record: for FORGET_CLASS and RESET: also record the message itself
  *	under @key (after forgetting)
  * @keep_reply: keep the PF's reply with the record (a reset's MAC)
+ * @key_reply: OR bits 15:0 of the reply's word 1 into @key when the PF
+ *	acknowledges (an object the PF numbers, e.g. an IPsec SA index, so
+ *	that a later message naming that number can forget the record)
  */
 struct vfm_mbx_action {
 	u8 op;
 	bool record;
 	bool keep_reply;
+	bool key_reply;
 	u32 key;
 	u32 mask;
 	u32 id;
@@ -164,6 +169,8 @@ struct vfm_mbx_bits {
  *	(at most @n are stored) or a negative errno
  * @wait: sleep about @us microseconds
  * @priv: the port's owner
+ * @device: PCI device id of the VF the port drives (a family whose models
+ *	differ in registers asks it)
  *
  * Quiescing, restoring and replaying use only this, so a family's
  * migration logic runs unchanged against the real VF (the core's port)
@@ -176,6 +183,7 @@ struct vfm_port {
 	int (*recv)(struct vfm_port *p, u32 *msg, unsigned int n);
 	void (*wait)(struct vfm_port *p, unsigned int us);
 	void *priv;
+	u16 device;
 };
 
 /**
@@ -257,6 +265,10 @@ struct vfm_mig_ops {
  * @mbx_req: the bit the VF sets in the mailbox control to send a message
  * @mbx_bits: every mailbox control bit, for the mediator's own messages
  * @nr_stats: statistics counters (VFM_REG_STAT indexes 0..nr_stats-1)
+ * @stat_hi: bit n set: counter n holds the high bits of counter n - 1 and
+ *	the pair is one counter of 32 + @stat_hi_bits bits, virtualised with
+ *	carry (82599's 36-bit octet counters)
+ * @stat_hi_bits: width of such a high word
  * @family_id: VF_MDEV_FAMILY_* of the device-state stream
  * @mig: migration callbacks (NULL: the family cannot migrate)
  * @classify: meaning of a BAR0 offset inside a trapped page
@@ -285,6 +297,8 @@ struct vfm_family {
 	u32 mbx_req;
 	struct vfm_mbx_bits mbx_bits;
 	u8 nr_stats;
+	u32 stat_hi;
+	u8 stat_hi_bits;
 	u32 family_id;
 	const struct vfm_mig_ops *mig;
 
@@ -298,6 +312,44 @@ struct vfm_family {
 			  struct vfm_mbx_action *act);
 	int (*mbx_reply)(u32 word0, u32 id);
 };
+
+/*
+ * The register mailbox of the 82576 and 82599 VFs (igb and ixgbe PFs):
+ * word 0 is the message id (15:0) and info (23:16); the PF's replies OR in
+ * ACK, NACK and CTS; 0x100 is a PF control message (a link change).  The
+ * helpers below speak it through a struct vfm_port; drivers/vf_mdev/rmbx.c.
+ */
+#define VFM_RMBX_ID(w)		((w) & 0xffff)
+#define VFM_RMBX_INFO(w)	(((w) >> 16) & 0xff)
+#define VFM_RMBX_ACK		BIT(31)
+#define VFM_RMBX_NACK		BIT(30)
+#define VFM_RMBX_CTS		BIT(29)
+#define VFM_RMBX_PF_CONTROL	0x0100
+#define VFM_RMBX_RESET		0x01
+/* The mailbox control bits of both: PFSTS, PFACK and RSTD read-to-clear. */
+#define VFM_RMBX_R2C		(BIT(4) | BIT(5) | BIT(7))
+#define VFM_RMBX_BITS { \
+	.req = BIT(0), .ack = BIT(1), .vfu = BIT(2), .pfsts = BIT(4), \
+	.pfack = BIT(5), .rsti = BIT(6), .rstd = BIT(7), \
+}
+
+int vfm_rmbx_reply(u32 word0, u32 id);
+int vfm_rmbx_recv_reply(struct vfm_port *p, u32 id, u32 *reply,
+			unsigned int words);
+int vfm_rmbx_request(struct vfm_port *p, const u32 *msg, unsigned int words,
+		     u32 *reply, unsigned int rwords, char *why, size_t wl);
+int vfm_rmbx_reset(struct vfm_port *p, u32 ctrl_off, u32 rst, u32 mbx_off,
+		   u32 rsti, u32 *reply, unsigned int rwords, char *why,
+		   size_t wl);
+void vfm_rmbx_match_mac(const struct vfm_cfg_rec *log, unsigned int n,
+			u32 set_mac, struct vfm_match_info *m);
+int vfm_rmbx_replay_reset(struct vfm_port *p, struct vfm_replay *r,
+			  u32 ctrl_off, u32 rst, u32 mbx_off, u32 rsti);
+int vfm_rmbx_replay_mac(struct vfm_port *p, struct vfm_replay *r, u32 set_mac);
+
+/* The advanced descriptors of the 82576 and 82599 VFs; adv.c. */
+int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
+		   struct vfm_dma_target *t);
 
 /* Called from a family's pci_driver probe/remove. */
 int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family);

@@ -523,6 +523,9 @@ void vfm_cfg_log_apply(struct vfm_mbx *m, const struct vfm_mbx_action *act,
 void vfm_mbx_quiesce(struct vfm_dev *vd, u32 *mem);
 void vfm_mbx_restore(struct vfm_dev *vd, u32 r2c, const u32 *mem,
 		     const u32 *out);
+bool vfm_stat_paired(const struct vfm_family *fam, unsigned int i);
+u32 vfm_stat_read(struct vfm_dev *vd, unsigned int i);
+void vfm_stat_rebase(struct vfm_dev *vd, unsigned int i, const u32 *want);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off);
