@@ -9,6 +9,7 @@
 
 #include "vf_mdev.h"
 
+#define VFM_ADV_TXD_EOP		BIT(24)
 #define VFM_ADV_TXD_DEXT	BIT(29)
 #define VFM_ADV_TXD_DTYP	GENMASK(23, 20)
 #define VFM_ADV_TXD_DTYP_CTXT	2
@@ -30,9 +31,11 @@
  * reserved types included: devices differ in how they read DTYP (QEMU's
  * igb takes any type with bits 20 and 21 set as data), and a descriptor
  * the device may fetch a buffer for must never name unchecked memory.
- * A zero length is checked as one byte for the same reason.
+ * A zero length is checked as one byte for the same reason.  A context
+ * descriptor, and a data descriptor without EOP, are followed by more of
+ * the same packet (VFM_DESC_MORE).
  *
- * Returns the number of targets.
+ * Returns the number of targets, with VFM_DESC_MORE.
  */
 int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		   struct vfm_dma_target *t)
@@ -56,10 +59,10 @@ int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 	cmd = lower_32_bits(q1);
 	if ((cmd & VFM_ADV_TXD_DEXT) &&
 	    FIELD_GET(VFM_ADV_TXD_DTYP, cmd) == VFM_ADV_TXD_DTYP_CTXT)
-		return 0;
+		return VFM_DESC_MORE;
 	t[0].iova = q0;
 	t[0].len = max_t(u32, FIELD_GET(VFM_ADV_TXD_LEN, cmd), 1);
 	t[0].write = false;
-	return 1;
+	return cmd & VFM_ADV_TXD_EOP ? 1 : 1 | VFM_DESC_MORE;
 }
 EXPORT_SYMBOL_GPL(vfm_adv_decode);

@@ -217,6 +217,7 @@ static int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
 	r->cfg.count = count;
 	if (r->tail >= count)
 		r->tail = 0;
+	r->fwd = r->tail;
 	r->mapped = true;
 	spin_unlock(&r->lock);
 	return 0;
@@ -286,6 +287,9 @@ static int vfm_ring_probe_misses(struct vfm_dev *vd, struct vfm_ring *r,
 	for (left++; left-- && n < VFM_MISS_BATCH; idx = (idx + 1) % r->nslots) {
 		vfm_desc_read(r, idx, desc, dsize);
 		nt = fam->decode(&r->cfg, desc, t);
+		if (nt < 0)
+			break;
+		nt &= ~VFM_DESC_MORE;
 		for (i = 0; i < nt && i < VFM_MAX_TARGETS && n < VFM_MISS_BATCH; i++)
 			if (vfm_target_missing(vd, &t[i], &miss[n]) &&
 			    miss[n].pfn != miss[0].pfn)
@@ -321,7 +325,7 @@ static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
 	struct vfm_run miss[VFM_MISS_BATCH];
 	u32 dsize = fam->desc_size[r->cfg.dir];
 	u8 desc[VFM_MAX_DESC_SIZE];
-	u32 n, stuck_tail = U32_MAX;
+	u32 n, boundary, stuck_tail = U32_MAX;
 	u64 stuck_pfn = U64_MAX;
 	bool counted = false;
 	int ret, nt, nmiss = 0, i, k;
@@ -347,6 +351,7 @@ again:
 	if (!r->mapped && new_tail == r->tail) {
 		/* Nothing posted: an empty ring need not be mapped. */
 		iowrite32(new_tail, tail_reg);
+		r->fwd = new_tail;
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -366,10 +371,16 @@ again:
 	}
 
 	ret = 0;
+	boundary = r->fwd;
 	n = vfm_ring_next_count(r->tail, new_tail, r->nslots);
 	while (n--) {
+		bool more;
+
 		vfm_desc_read(r, r->tail, desc, dsize);
 		nt = fam->decode(&r->cfg, desc, t);
+		more = nt >= 0 && (nt & VFM_DESC_MORE);
+		if (nt >= 0)
+			nt &= ~VFM_DESC_MORE;
 		if (nt < 0 || nt > VFM_MAX_TARGETS) {
 			ret = -EINVAL;
 			break;
@@ -393,9 +404,15 @@ again:
 		}
 		r->tail = (r->tail + 1) % r->nslots;
 		r->descs++;
+		if (!more)
+			boundary = r->tail;
 	}
-	/* The device gets everything scanned so far, even on a miss. */
-	iowrite32(r->tail, tail_reg);
+	/*
+	 * The device gets the guest's tail once all of it is checked; on a
+	 * miss or a refusal, every whole packet scanned so far.
+	 */
+	r->fwd = ret ? boundary : r->tail;
+	iowrite32(r->fwd, tail_reg);
 	spin_unlock(&r->lock);
 
 	if (ret == -EAGAIN) {
@@ -496,8 +513,10 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 	case VFM_REG_RING_HEAD:
 		/* The device continues from here: so does the scan. */
 		spin_lock(&r->lock);
-		if (!r->mapped || val < r->nslots)
+		if (!r->mapped || val < r->nslots) {
 			r->tail = val;
+			r->fwd = val;
+		}
 		spin_unlock(&r->lock);
 		break;
 	case VFM_REG_RING_CTRL: {
@@ -583,6 +602,7 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 			r->wb_hi = 0;
 			r->ctrl = 0;
 			r->tail = 0;
+			r->fwd = 0;
 			r->hold = false;
 		}
 		r->held = false;

@@ -24,6 +24,12 @@ struct module;
 #define VFM_MAX_TARGETS		2	/* DMA addresses one descriptor may carry */
 #define VFM_MBX_MAX_WORDS	16
 #define VFM_MAX_DESC_SIZE	32
+/*
+ * Or'ed into what @decode returns: the packet goes on in the next
+ * descriptor.  The core never hands the device a tail that ends inside a
+ * packet (devices may drop, or hang on, half a packet).
+ */
+#define VFM_DESC_MORE		BIT(8)
 #define VFM_MAX_STATS		16
 #define VFM_MAX_DEV_REGS	64
 #define VFM_MATCH_FAM_WORDS	8
@@ -275,7 +281,8 @@ struct vfm_mig_ops {
  * @ring_mode: derive buffer layout fields of @cfg from a mode write
  * @ring_enable: whether a VFM_REG_RING_CTRL value enables the queue
  * @decode: DMA targets of the descriptor @desc (a stable copy); returns
- *	their number (0..VFM_MAX_TARGETS) or a negative errno for a
+ *	their number (0..VFM_MAX_TARGETS), with VFM_DESC_MORE when the
+ *	packet continues in the next descriptor, or a negative errno for a
  *	descriptor the device would reject
  * @dev_reset: whether a VFM_REG_DEV_CTRL value resets the function
  * @mbx_parse: classify a guest->PF message for the configuration log

@@ -134,7 +134,8 @@ struct vfm_run {
  * @held_tail: that tail
  * @mapped: ring pages are held and @pages/@slots are valid
  * @map_base: base the ring was mapped at
- * @tail: tail as last forwarded to the device
+ * @tail: the scan's cursor: descriptors before it are checked and held
+ * @fwd: the tail the device was last given (a packet boundary)
  * @pages: ring pages, for reading descriptors
  * @npages: entries in @pages
  * @wb_pfn: write-back page held while @cfg.wb_en (0 = none)
@@ -160,6 +161,7 @@ struct vfm_ring {
 	bool mapped;
 	u64 map_base;
 	u32 tail;
+	u32 fwd;
 	struct page **pages;
 	u32 npages;
 	u64 wb_pfn;
