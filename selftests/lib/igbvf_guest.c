@@ -30,6 +30,9 @@ void igbvf_cfg_default(struct igbvf_cfg *c)
 	c->rx_count = 256;
 	c->rx_buf_len = 2048;
 	c->hdr_len = 0;
+	c->rx_buf_off = 0;
+	c->tx_buf_off = 0;
+	c->tx_frag = 0;
 	c->tx_head_wb = false;
 	c->msix = true;
 	c->itr = 0;
@@ -52,6 +55,18 @@ int igbvf_rd(struct igbvf_guest *g, __u32 reg, __u32 *val)
 int igbvf_wr(struct igbvf_guest *g, __u32 reg, __u32 val)
 {
 	return vfm_bar_write32(g->dev, VFIO_PCI_BAR0_REGION_INDEX, reg, val);
+}
+
+/* A CPU write to DMA memory, for whoever tracks them (a VMM's dirty log). */
+static void igbvf_dirty(struct igbvf_guest *g, const void *p, size_t len)
+{
+	if (g->cpu_dirty)
+		g->cpu_dirty(g->cpu_dirty_arg, p, len);
+}
+
+static unsigned int igbvf_tx_frag(const struct igbvf_guest *g)
+{
+	return g->cfg.tx_frag ? g->cfg.tx_frag : IGBVF_TX_BUF_LEN;
 }
 
 /* Mailbox ---------------------------------------------------------------- */
@@ -318,16 +333,17 @@ int igbvf_set_lpe(struct igbvf_guest *g, __u16 max_frame)
 
 static int igbvf_alloc_ring(struct igbvf_guest *g, struct igbvf_ring *r,
 			    unsigned int count, unsigned int buf_len,
-			    unsigned int hdr_len, __u32 base)
+			    unsigned int buf_off, unsigned int hdr_len, __u32 base)
 {
 	memset(r, 0, sizeof(*r));
 	r->count = count;
 	r->buf_len = buf_len;
+	r->buf_off = buf_off;
 	r->base = base;
 	r->desc = vfm_dma_alloc(g->dev, (__u64)count * 16, 0);
 	if (!r->desc)
 		return -errno;
-	r->bufs = vfm_dma_alloc(g->dev, (__u64)count * buf_len, 0);
+	r->bufs = vfm_dma_alloc(g->dev, (__u64)count * buf_len + buf_off, 0);
 	if (!r->bufs)
 		return -errno;
 	if (hdr_len) {
@@ -357,6 +373,14 @@ static int igbvf_check_cfg(const struct igbvf_cfg *c)
 			c->hdr_len);
 		return -EINVAL;
 	}
+	if (c->rx_buf_off > IGBVF_BUF_OFF_MAX ||
+	    c->tx_buf_off > IGBVF_BUF_OFF_MAX ||
+	    c->tx_frag > IGBVF_TX_BUF_LEN || (c->tx_frag && c->tx_frag < 64)) {
+		vfm_err("buffer offsets %u/%u (at most %u), TX fragment %u (64..%u)",
+			c->rx_buf_off, c->tx_buf_off, IGBVF_BUF_OFF_MAX,
+			c->tx_frag, IGBVF_TX_BUF_LEN);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -384,6 +408,7 @@ int igbvf_configure_tx(struct igbvf_guest *g)
 		__u64 wb = g->hwb->iova;
 
 		vfm_store32(g->hwb->vaddr, 0);
+		igbvf_dirty(g, g->hwb->vaddr, 4);
 		ret = igbvf_wr(g, q + IGBVF_Q_WBAH, (__u32)(wb >> 32));
 		ret = ret ? : igbvf_wr(g, q + IGBVF_Q_WBAL, (__u32)wb | 1);
 	} else {
@@ -403,9 +428,11 @@ static void igbvf_rx_arm(struct igbvf_guest *g, unsigned int i)
 	struct igbvf_ring *r = &g->rx;
 	union igbvf_rx_desc *d = (union igbvf_rx_desc *)r->desc->vaddr + i;
 
-	d->read.pkt_addr = htole64(r->bufs->iova + (__u64)i * r->buf_len);
+	d->read.pkt_addr = htole64(r->bufs->iova + r->buf_off +
+				   (__u64)i * r->buf_len);
 	d->read.hdr_addr = r->hdrs ?
 		htole64(r->hdrs->iova + (__u64)i * g->cfg.hdr_len) : 0;
+	igbvf_dirty(g, d, sizeof(*d));
 }
 
 int igbvf_configure_rx(struct igbvf_guest *g)
@@ -438,6 +465,7 @@ int igbvf_configure_rx(struct igbvf_guest *g)
 	if (ret)
 		return ret;
 	memset(r->desc->vaddr, 0, r->desc->size);
+	igbvf_dirty(g, r->desc->vaddr, r->desc->size);
 	for (i = 0; i < r->count; i++)
 		igbvf_rx_arm(g, i);
 	dctl &= 0xfff00000;
@@ -539,11 +567,16 @@ int igbvf_init(struct igbvf_guest *g, struct vfm_dev *dev,
 	if (ret)
 		goto fail;
 	ret = igbvf_alloc_ring(g, &g->tx, g->cfg.tx_count, IGBVF_TX_BUF_LEN,
-			       0, IGBVF_TXQ(0));
+			       g->cfg.tx_buf_off, 0, IGBVF_TXQ(0));
 	if (ret)
 		goto fail;
+	g->tx.eop = calloc(g->cfg.tx_count, sizeof(*g->tx.eop));
+	if (!g->tx.eop) {
+		ret = -ENOMEM;
+		goto fail;
+	}
 	ret = igbvf_alloc_ring(g, &g->rx, g->cfg.rx_count, g->cfg.rx_buf_len,
-			       g->cfg.hdr_len, IGBVF_RXQ(0));
+			       g->cfg.rx_buf_off, g->cfg.hdr_len, IGBVF_RXQ(0));
 	if (ret)
 		goto fail;
 	if (g->cfg.tx_head_wb) {
@@ -601,6 +634,8 @@ void igbvf_fini(struct igbvf_guest *g)
 	vfm_dma_free(d, g->rx.bufs);
 	vfm_dma_free(d, g->rx.hdrs);
 	vfm_dma_free(d, g->hwb);
+	free(g->tx.eop);
+	g->tx.eop = NULL;
 	g->tx.desc = NULL;
 	g->tx.bufs = NULL;
 	g->rx.desc = NULL;
@@ -608,6 +643,46 @@ void igbvf_fini(struct igbvf_guest *g)
 	g->rx.hdrs = NULL;
 	g->hwb = NULL;
 	g->up = false;
+}
+
+/* The allocation of @to with the index @m has in @from's table. */
+static struct vfm_dma *igbvf_dma_twin(struct vfm_dev *from,
+				      struct vfm_dev *to, struct vfm_dma *m)
+{
+	struct vfm_dma *t;
+
+	if (!m)
+		return NULL;
+	t = &to->dma[m - from->dma];
+	if (!t->used || t->iova != m->iova || t->size != m->size)
+		return NULL;
+	return t;
+}
+
+int igbvf_move(struct igbvf_guest *g, struct vfm_dev *to)
+{
+	struct vfm_dev *from = g->dev;
+	struct vfm_dma **p[] = {
+		&g->tx.desc, &g->tx.bufs, &g->rx.desc, &g->rx.bufs,
+		&g->rx.hdrs, &g->hwb,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		struct vfm_dma *t;
+
+		if (!*p[i])
+			continue;
+		t = igbvf_dma_twin(from, to, *p[i]);
+		if (!t) {
+			vfm_err("%s: no twin of the DMA region at %#llx",
+				to->name, (unsigned long long)(*p[i])->iova);
+			return -ENOENT;
+		}
+		*p[i] = t;
+	}
+	g->dev = to;
+	return 0;
 }
 
 int igbvf_link_up(struct igbvf_guest *g)
@@ -635,23 +710,31 @@ int igbvf_tx_clean(struct igbvf_guest *g)
 		if (head >= r->count)
 			return -EIO;
 	}
+	/* Frame by frame: the device reports only a frame's last descriptor. */
 	while (r->pending) {
-		unsigned int i = r->next_to_clean;
+		unsigned int i = r->next_to_clean, e = r->eop[i], n, k;
 
+		n = (e + r->count - i) % r->count + 1;
 		if (g->cfg.tx_head_wb) {
-			if (i == head)
+			/* done when the head is past e */
+			if ((head + r->count - i) % r->count < n)
 				break;
 		} else {
-			__u32 st = le32toh(vfm_load32(&ring[i].wb.status));
+			__u32 st = le32toh(vfm_load32(&ring[e].wb.status));
 
 			if (!(st & IGBVF_TXD_STAT_DD))
 				break;
 		}
 		__sync_synchronize();
-		memset(&ring[i], 0, sizeof(ring[i]));
-		r->next_to_clean = (i + 1) % r->count;
-		r->pending--;
-		done++;
+		for (k = 0; k < n; k++) {
+			unsigned int j = (i + k) % r->count;
+
+			memset(&ring[j], 0, sizeof(ring[j]));
+			igbvf_dirty(g, &ring[j], sizeof(ring[j]));
+		}
+		r->next_to_clean = (e + 1) % r->count;
+		r->pending -= n;
+		done += n;
 	}
 	g->st.tx_done += done;
 	return done;
@@ -660,32 +743,45 @@ int igbvf_tx_clean(struct igbvf_guest *g)
 int igbvf_tx_queue(struct igbvf_guest *g, const void *frame, size_t len)
 {
 	struct igbvf_ring *r = &g->tx;
-	union igbvf_tx_desc *d;
-	unsigned int i;
+	unsigned int frag = igbvf_tx_frag(g), n, k, first;
+	const char *src = frame;
 
-	if (!len || len > IGBVF_TX_BUF_LEN)
+	if (!len || len > IGBVF_MAX_JUMBO)
 		return -EINVAL;
-	if (r->pending >= r->count - 1) {
+	n = (len + frag - 1) / frag;
+	if (n > r->count - 1)
+		return -EINVAL;
+	if (r->pending + n > r->count - 1) {
 		igbvf_tx_clean(g);
-		if (r->pending >= r->count - 1) {
+		if (r->pending + n > r->count - 1) {
 			g->st.tx_busy++;
 			return -EBUSY;
 		}
 	}
-	i = r->next_to_use;
-	memcpy((char *)r->bufs->vaddr + (size_t)i * IGBVF_TX_BUF_LEN, frame,
-	       len);
-	d = (union igbvf_tx_desc *)r->desc->vaddr + i;
-	d->read.buffer_addr = htole64(r->bufs->iova +
-				      (__u64)i * IGBVF_TX_BUF_LEN);
-	d->read.olinfo_status = htole32((__u32)len << IGBVF_TXD_PAYLEN_SHIFT);
-	d->read.cmd_type_len = htole32(IGBVF_TXD_DTYP_DATA |
-				       IGBVF_TXD_CMD_DEXT |
-				       IGBVF_TXD_CMD_IFCS |
-				       IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS |
-				       (__u32)len);
-	r->next_to_use = (i + 1) % r->count;
-	r->pending++;
+	first = r->next_to_use;
+	for (k = 0; k < n; k++) {
+		unsigned int i = (first + k) % r->count;
+		size_t off = (size_t)k * frag, piece = len - off;
+		size_t slot = r->buf_off + (size_t)i * IGBVF_TX_BUF_LEN;
+		union igbvf_tx_desc *d = (union igbvf_tx_desc *)r->desc->vaddr + i;
+		__u32 cmd = IGBVF_TXD_DTYP_DATA | IGBVF_TXD_CMD_DEXT |
+			    IGBVF_TXD_CMD_IFCS;
+
+		if (piece > frag)
+			piece = frag;
+		else
+			cmd |= IGBVF_TXD_CMD_EOP | IGBVF_TXD_CMD_RS;
+		memcpy((char *)r->bufs->vaddr + slot, src + off, piece);
+		igbvf_dirty(g, (char *)r->bufs->vaddr + slot, piece);
+		d->read.buffer_addr = htole64(r->bufs->iova + slot);
+		d->read.olinfo_status = htole32((__u32)len <<
+						IGBVF_TXD_PAYLEN_SHIFT);
+		d->read.cmd_type_len = htole32(cmd | (__u32)piece);
+		igbvf_dirty(g, d, sizeof(*d));
+	}
+	r->eop[first] = (first + n - 1) % r->count;
+	r->next_to_use = (first + n) % r->count;
+	r->pending += n;
 	g->st.tx_frames++;
 	g->st.tx_bytes += len;
 	return 0;
@@ -758,8 +854,8 @@ int igbvf_rx(struct igbvf_guest *g, void *buf, size_t cap, size_t *len)
 				       (char *)r->hdrs->vaddr +
 				       (size_t)i * g->cfg.hdr_len, hlen);
 			memcpy((char *)buf + total + hlen,
-			       (char *)r->bufs->vaddr + (size_t)i * r->buf_len,
-			       plen);
+			       (char *)r->bufs->vaddr + r->buf_off +
+			       (size_t)i * r->buf_len, plen);
 		}
 		total += hlen + plen;
 		if (st & IGBVF_RXD_ERR_MASK)

@@ -111,8 +111,10 @@
 #define IGBVF_VEC_OTHER		2
 #define IGBVF_NR_VECS		3
 
-#define IGBVF_TX_BUF_LEN	2048
+#define IGBVF_TX_BUF_LEN	2048	/* one TX buffer slot per descriptor */
 #define IGBVF_MAX_FRAME		1514	/* without FCS, no VLAN */
+#define IGBVF_MAX_JUMBO		9000	/* with SET_LPE max_frame 9022 */
+#define IGBVF_BUF_OFF_MAX	4095
 
 /* 16-byte advanced descriptors, little endian */
 union igbvf_rx_desc {
@@ -148,6 +150,15 @@ struct igbvf_cfg {
 	unsigned int rx_count;
 	unsigned int rx_buf_len;	/* packet buffer, multiple of 1024 */
 	unsigned int hdr_len;	/* header-split buffer (0: one buffer) */
+	/*
+	 * Buffer layout: the RX buffers (and TX buffer slots) start this
+	 * many bytes into their region, so buffers straddle page
+	 * boundaries (0: page aligned, as igbvf)
+	 */
+	unsigned int rx_buf_off;
+	unsigned int tx_buf_off;
+	/* TX: bytes per descriptor; a longer frame takes several (0: 2048) */
+	unsigned int tx_frag;
 	bool tx_head_wb;	/* TDWBAL head write-back instead of DD */
 	bool msix;		/* 3 MSI-X vectors with eventfds */
 	__u32 itr;		/* EITR value for TX and RX vectors */
@@ -163,6 +174,8 @@ struct igbvf_ring {
 	struct vfm_dma *hdrs;	/* RX header-split buffers */
 	unsigned int count;
 	unsigned int buf_len;
+	unsigned int buf_off;	/* first buffer this far into @bufs */
+	unsigned short *eop;	/* TX: per frame start, its last descriptor */
 	unsigned int next_to_use;	/* TX: next free; RX: RDT written */
 	unsigned int next_to_clean;
 	unsigned int pending;	/* TX descriptors not yet completed */
@@ -190,8 +203,17 @@ struct igbvf_hw_stats {
 	__u32 gprlbc, gptlbc, gorlbc, gotlbc;
 };
 
+/*
+ * Called for every write the driver's CPU code makes to DMA memory
+ * (descriptors, TX buffers, the head write-back word): a VMM tracks those
+ * through the CPU's dirty log; the device's own writes are the device's.
+ */
+typedef void (*igbvf_cpu_dirty_fn)(void *arg, const void *p, size_t len);
+
 struct igbvf_guest {
 	struct vfm_dev *dev;
+	igbvf_cpu_dirty_fn cpu_dirty;
+	void *cpu_dirty_arg;
 	struct igbvf_cfg cfg;
 	__u8 mac[6];
 	__u8 pf_mac[6];
@@ -238,6 +260,12 @@ int igbvf_init(struct igbvf_guest *g, struct vfm_dev *dev,
 	       const struct igbvf_cfg *cfg);
 /* Disable queues and interrupts, free DMA memory. */
 void igbvf_fini(struct igbvf_guest *g);
+/*
+ * The guest moved to @to (a migration): its DMA memory is @to's
+ * allocations of the same index (same IOVAs, their own copies); the
+ * driver's state continues as it is.
+ */
+int igbvf_move(struct igbvf_guest *g, struct vfm_dev *to);
 
 int igbvf_configure_tx(struct igbvf_guest *g);
 int igbvf_configure_rx(struct igbvf_guest *g);
@@ -247,9 +275,10 @@ int igbvf_configure_msix(struct igbvf_guest *g);
 int igbvf_link_up(struct igbvf_guest *g);
 
 /*
- * TX: queue a frame (copied into the ring's buffer) without ringing the
- * doorbell; igbvf_tx_kick() writes TDT.  igbvf_xmit() does both.
- * -EBUSY when the ring is full even after reclaiming.
+ * TX: queue a frame (copied into the ring's buffer slots, cfg.tx_frag
+ * bytes per descriptor) without ringing the doorbell; igbvf_tx_kick()
+ * writes TDT.  igbvf_xmit() does both.  -EBUSY when the ring is full even
+ * after reclaiming.
  */
 int igbvf_tx_queue(struct igbvf_guest *g, const void *frame, size_t len);
 int igbvf_tx_kick(struct igbvf_guest *g);

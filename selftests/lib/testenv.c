@@ -31,21 +31,22 @@ static bool vfm_is_uuid(const char *s)
 	return true;
 }
 
-int vfm_pair_clean_vf(struct vfm_pair *p, int i)
+/* Remove stale mdevs left on @vf by an earlier run. */
+static int vfm_clean_vf(const char *vf)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", p->vf[i]);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", vf);
 	dir = opendir(path);
 	if (!dir)
 		return -errno;
 	while ((de = readdir(dir))) {
 		if (!vfm_is_uuid(de->d_name) || !vfm_mdev_exists(de->d_name))
 			continue;
-		vfm_info("removing stale mdev %s on %s", de->d_name, p->vf[i]);
+		vfm_info("removing stale mdev %s on %s", de->d_name, vf);
 		ret = vfm_mdev_remove(de->d_name);
 		if (ret)
 			break;
@@ -54,12 +55,72 @@ int vfm_pair_clean_vf(struct vfm_pair *p, int i)
 	return ret;
 }
 
+int vfm_pair_clean_vf(struct vfm_pair *p, int i)
+{
+	return vfm_clean_vf(p->vf[i]);
+}
+
+/*
+ * The PF (up: it serves the mailbox and switches VF to VF) and at least
+ * @n of its VFs.  Returns the number of VFs found, or -ENODEV with @why.
+ */
+static int vfm_env_vfs(char *pf, char *ifname, int n,
+		       char vfs[][VFM_BDF_LEN], char *why, size_t len)
+{
+	int nvfs, ret;
+
+	if (!vfm_path_exists("/dev/vfio/vfio")) {
+		snprintf(why, len, "no /dev/vfio/vfio");
+		return -ENODEV;
+	}
+	ret = vfm_find_pf(pf, VFM_BDF_LEN);
+	if (ret) {
+		snprintf(why, len, "no igb PF (8086:10c9)");
+		return -ENODEV;
+	}
+	if (!vfm_pci_netdev(pf, ifname, IF_NAMESIZE)) {
+		ret = vfm_netdev_up(ifname);
+		if (ret)
+			return ret;
+	}
+	if (!getenv("VFMDEV_VFS")) {
+		ret = vfm_sriov_ensure(pf, n);
+		if (ret < 0)
+			return ret;
+	}
+	nvfs = vfm_find_vfs(pf, vfs, VFM_MAX_VFS);
+	if (nvfs < n) {
+		snprintf(why, len, "need %d VFs of %s, found %d", n, pf, nvfs);
+		return -ENODEV;
+	}
+	return nvfs;
+}
+
+/* Bind @vf to the mdev family driver, with no mdev left on it. */
+static int vfm_bind_parent(const char *vf, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vfm_pci_bind(vf, vfm_mdev_driver());
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/mdev_supported_types/%s", vf,
+		 vfm_mdev_type());
+	if (!vfm_path_exists(path)) {
+		snprintf(why, len, "%s has no mdev type %s", vf,
+			 vfm_mdev_type());
+		return -ENODEV;
+	}
+	return vfm_clean_vf(vf);
+}
+
 int vfm_env_prepare(struct vfm_pair *p, enum vfm_backend b, int n,
 		    char *why, size_t len)
 {
 	char vfs[VFM_MAX_VFS][VFM_BDF_LEN];
-	const char *drv;
-	int i, nvfs, ret;
+	int i, ret;
 
 	memset(p, 0, sizeof(*p));
 	p->backend = b;
@@ -74,40 +135,13 @@ int vfm_env_prepare(struct vfm_pair *p, enum vfm_backend b, int n,
 			snprintf(why, len, "%s", no);
 			return -ENODEV;
 		}
-		drv = vfm_mdev_driver();
-	} else {
-		drv = "vfio-pci";
-		if (!vfm_driver_loaded(drv)) {
-			snprintf(why, len, "vfio-pci not loaded");
-			return -ENODEV;
-		}
-	}
-	if (!vfm_path_exists("/dev/vfio/vfio")) {
-		snprintf(why, len, "no /dev/vfio/vfio");
+	} else if (!vfm_driver_loaded("vfio-pci")) {
+		snprintf(why, len, "vfio-pci not loaded");
 		return -ENODEV;
 	}
-	ret = vfm_find_pf(p->pf, sizeof(p->pf));
-	if (ret) {
-		snprintf(why, len, "no igb PF (8086:10c9)");
-		return -ENODEV;
-	}
-	/* the PF serves the mailbox and switches VF to VF only when up */
-	if (!vfm_pci_netdev(p->pf, p->ifname, sizeof(p->ifname))) {
-		ret = vfm_netdev_up(p->ifname);
-		if (ret)
-			return ret;
-	}
-	if (!getenv("VFMDEV_VFS")) {
-		ret = vfm_sriov_ensure(p->pf, n);
-		if (ret < 0)
-			return ret;
-	}
-	nvfs = vfm_find_vfs(p->pf, vfs, VFM_MAX_VFS);
-	if (nvfs < n) {
-		snprintf(why, len, "need %d VFs of %s, found %d", n, p->pf,
-			 nvfs);
-		return -ENODEV;
-	}
+	ret = vfm_env_vfs(p->pf, p->ifname, n, vfs, why, len);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < n && i < 2; i++) {
 		memcpy(p->vf[i], vfs[i], VFM_BDF_LEN);
 		p->vf[i][VFM_BDF_LEN - 1] = '\0';
@@ -134,26 +168,69 @@ int vfm_env_prepare(struct vfm_pair *p, enum vfm_backend b, int n,
 		}
 	}
 	for (i = 0; i < n && i < 2; i++) {
-		ret = vfm_pci_bind(p->vf[i], drv);
+		ret = b == VFM_BACKEND_MDEV ?
+		      vfm_bind_parent(p->vf[i], why, len) :
+		      vfm_pci_bind(p->vf[i], "vfio-pci");
 		if (ret)
 			return ret;
-		if (b == VFM_BACKEND_MDEV) {
-			char path[PATH_MAX];
-
-			snprintf(path, sizeof(path),
-				 "/sys/bus/pci/devices/%s/mdev_supported_types/%s",
-				 p->vf[i], vfm_mdev_type());
-			if (!vfm_path_exists(path)) {
-				snprintf(why, len, "%s has no mdev type %s",
-					 p->vf[i], vfm_mdev_type());
-				return -ENODEV;
-			}
-			ret = vfm_pair_clean_vf(p, i);
-			if (ret)
-				return ret;
-		}
 	}
 	return 0;
+}
+
+int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
+		    size_t len)
+{
+	char vfs[VFM_MAX_VFS][VFM_BDF_LEN];
+	const char *no = vfm_mdev_unavailable();
+	int i, nvfs, ret, need = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (no) {
+		snprintf(why, len, "%s", no);
+		return -ENODEV;
+	}
+	if (n > VFM_SET_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (idx[i] + 1 > need)
+			need = idx[i] + 1;
+	nvfs = vfm_env_vfs(s->pf, s->ifname, need, vfs, why, len);
+	if (nvfs < 0)
+		return nvfs;
+	for (i = 0; i < n; i++) {
+		snprintf(s->vf[i], VFM_BDF_LEN, "%s", vfs[idx[i]]);
+		s->vf_index[i] = vfm_vf_index(s->pf, s->vf[i]);
+		if (s->vf_index[i] < 0)
+			return s->vf_index[i];
+		ret = vfm_bind_parent(s->vf[i], why, len);
+		if (ret)
+			return ret;
+		ret = vfm_mdev_create(s->vf[i], vfm_mdev_type(), s->uuid[i],
+				      sizeof(s->uuid[i]));
+		if (ret)
+			return ret;
+		s->created[i] = true;
+		s->n = i + 1;
+	}
+	return 0;
+}
+
+void vfm_set_teardown(struct vfm_set *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->created[i] && vfm_mdev_exists(s->uuid[i]))
+			vfm_mdev_remove(s->uuid[i]);
+		s->created[i] = false;
+	}
+}
+
+int vfm_set_mac(struct vfm_set *s, int i, const __u8 mac[6])
+{
+	if (!s->ifname[0])
+		return -ENODEV;
+	return vfm_pf_set_vf_mac(s->ifname, s->vf_index[i], mac);
 }
 
 const char *vfm_pair_name(struct vfm_pair *p, int i)
@@ -276,7 +353,7 @@ size_t vfm_frame_build(void *buf, const __u8 dst[6], const __u8 src[6],
 size_t vfm_frame_check(const void *buf, size_t len, const __u8 dst[6],
 		       const __u8 src[6], __u32 seq, size_t want_len)
 {
-	__u8 want[2048];
+	__u8 want[IGBVF_MAX_JUMBO + 64];
 	const __u8 *f = buf;
 	size_t k, n;
 
@@ -293,7 +370,7 @@ static int vfm_traffic_drain(struct igbvf_guest *rx, const __u8 *dst,
 			     const __u8 *src, const struct vfm_traffic *t,
 			     struct vfm_traffic_result *res)
 {
-	__u8 buf[4096];
+	__u8 buf[IGBVF_MAX_JUMBO + 64];
 	int ret;
 
 	for (;;) {
@@ -350,7 +427,7 @@ int vfm_traffic_run(struct igbvf_guest *tx, struct igbvf_guest *rx,
 	unsigned int burst = t->burst ? t->burst : 8;
 	const __u8 *dst = t->dst ? t->dst : t->broadcast ? bcast : rx->mac;
 	__u64 irq0 = rx->st.irqs[IGBVF_VEC_RX], start, last;
-	__u8 frame[2048];
+	__u8 frame[IGBVF_MAX_JUMBO + 64];
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));

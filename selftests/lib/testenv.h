@@ -52,12 +52,38 @@ int vfm_pair_setup(struct vfm_pair *p, enum vfm_backend b, char *why,
 		   size_t len);
 void vfm_pair_teardown(struct vfm_pair *p);
 
+/*
+ * A set of the PF's VFs, each bound to the mdev family driver with an
+ * mdev created on it (the migration tests use VF 1, 2 and 3).
+ */
+#define VFM_SET_MAX	4
+
+struct vfm_set {
+	char pf[VFM_BDF_LEN];
+	char ifname[IF_NAMESIZE];
+	int n;
+	char vf[VFM_SET_MAX][VFM_BDF_LEN];
+	int vf_index[VFM_SET_MAX];
+	char uuid[VFM_SET_MAX][VFM_UUID_LEN];
+	bool created[VFM_SET_MAX];
+};
+
+/*
+ * Prepare VFs @idx[0..n-1] of the PF (as vfm_env_prepare does) and create
+ * an mdev on each.  -ENODEV with @why filled when the rig cannot.
+ */
+int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
+		    size_t len);
+void vfm_set_teardown(struct vfm_set *s);
+/* Give VF @i of the set the MAC @mac through the PF (its admin MAC). */
+int vfm_set_mac(struct vfm_set *s, int i, const __u8 mac[6]);
+
 /* Traffic ---------------------------------------------------------------- */
 
 struct vfm_traffic {
 	unsigned int frames;
 	unsigned int min_len;	/* >= 60 */
-	unsigned int max_len;	/* <= 1514 */
+	unsigned int max_len;	/* <= 1514, or IGBVF_MAX_JUMBO with LPE */
 	bool sweep;		/* lengths min..max in order, then wrap */
 	const unsigned int *lens;	/* if set: lengths cycle through these */
 	unsigned int nlens;

@@ -866,6 +866,34 @@ struct vfm_dma *vfm_dma_alloc(struct vfm_dev *d, __u64 size, __u64 iova)
 	return m;
 }
 
+struct vfm_dma *vfm_dma_adopt(struct vfm_dev *d, unsigned int slot,
+			      void *vaddr, __u64 iova, __u64 size)
+{
+	struct vfm_dma *m;
+	int ret;
+
+	if (slot >= VFM_MAX_DMA || d->dma[slot].used) {
+		vfm_err("%s: DMA slot %u taken", d->name, slot);
+		errno = EBUSY;
+		return NULL;
+	}
+	m = &d->dma[slot];
+	memset(m, 0, sizeof(*m));
+	m->used = true;
+	m->vaddr = vaddr;
+	m->iova = iova;
+	m->size = size;
+	ret = vfm_dma_map(d, m);
+	if (ret) {
+		memset(m, 0, sizeof(*m));
+		errno = -ret;
+		return NULL;
+	}
+	if (iova + size + VFM_PAGE_SIZE > d->next_iova)
+		d->next_iova = iova + size + VFM_PAGE_SIZE;
+	return m;
+}
+
 struct vfm_dma *vfm_dma_alloc_unmapped(struct vfm_dev *d, __u64 size,
 				       __u64 iova)
 {

@@ -179,6 +179,13 @@ struct vfm_dma *vfm_dma_alloc(struct vfm_dev *d, __u64 size, __u64 iova);
 struct vfm_dma *vfm_dma_alloc_unmapped(struct vfm_dev *d, __u64 size,
 				       __u64 iova);
 int vfm_dma_map(struct vfm_dev *d, struct vfm_dma *m);
+/*
+ * Map @size bytes of the caller's anonymous memory at @vaddr at @iova, in
+ * table slot @slot (a migration's destination takes the source's layout);
+ * the memory then belongs to the device (vfm_dma_free unmaps it).
+ */
+struct vfm_dma *vfm_dma_adopt(struct vfm_dev *d, unsigned int slot,
+			      void *vaddr, __u64 iova, __u64 size);
 int vfm_dma_unmap(struct vfm_dev *d, struct vfm_dma *m);
 void vfm_dma_free(struct vfm_dev *d, struct vfm_dma *m);
 /* Translate; returns NULL / (__u64)-1 when outside every allocation. */
