@@ -362,7 +362,7 @@ static void vfm_pcache_hit_miss_test(struct kunit *test)
 	/* Filling what is cached pins nothing more. */
 	KUNIT_EXPECT_EQ(test, 0, vfm_pcache_fill(f->vd, pfn, 3));
 	KUNIT_EXPECT_EQ(test, 3, f->pins);
-	vfm_pcache_put_pfn(f->vd, pfn + 1);
+	vfm_pcache_put_pfn(f->vd, pfn + 1, false);
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&p->refs));
 	/* Outside guest memory, or the IOVA space: EFAULT. */
 	KUNIT_EXPECT_EQ(test, -EFAULT, vfm_pcache_fill(f->vd, 1, 1));
@@ -390,8 +390,8 @@ static void vfm_pcache_evict_test(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, vfm_pcache_get(f->vd, pfn + i));
 	KUNIT_EXPECT_EQ(test, -ENOSPC, vfm_pcache_fill(f->vd, pfn + 30, 1));
 	for (i = 0; i < 4; i++) {
-		vfm_pcache_put_pfn(f->vd, pfn + i);
-		vfm_pcache_put_pfn(f->vd, pfn + 20 + i);
+		vfm_pcache_put_pfn(f->vd, pfn + i, false);
+		vfm_pcache_put_pfn(f->vd, pfn + 20 + i, false);
 	}
 }
 
