@@ -35,9 +35,14 @@
  */
 #include <linux/iova_bitmap.h>
 #include <linux/ktime.h>
+#include <linux/module.h>
 #include <linux/vfio.h>
 
 #include "vfm.h"
+
+#if IS_ENABLED(CONFIG_IOMMUFD_DRIVER)
+MODULE_IMPORT_NS(IOMMUFD);
+#endif
 
 #define VFM_SWEEP_MS	20
 
