@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * i40e_mdev: X710 / XXV710 VF (iavf, i40e PF) register map, descriptors
+ * and the virtchnl messages the mediation reads.
+ *
+ * Facts from ../shared/reference/hardware.md (1B, 2.2, 2.3, 3.3) and
+ * Linux's iavf_register.h, iavf_adminq_cmd.h and avf/virtchnl.h; the
+ * layouts below are written from those facts, byte offsets as documented.
+ */
+#ifndef _I40E_MDEV_H_
+#define _I40E_MDEV_H_
+
+#include "vf_mdev.h"
+
+#define I40E_DEV_VF		0x154c	/* 700 series VF, XXV710 included */
+#define I40E_DEV_AVF		0x1889	/* adaptive VF */
+
+/* Queues: 16 pairs at most (I40E_MAX_VF_QUEUES). */
+#define I40E_QUEUES		16
+#define I40E_RING_RX(n)		(n)
+#define I40E_RING_TX(n)		(I40E_QUEUES + (n))
+
+/* BAR0: tails are the only ring registers. */
+#define I40E_QTX_TAIL(q)	(0x0000 + 4 * (q))
+#define I40E_QRX_TAIL(q)	(0x2000 + 4 * (q))
+#define I40E_VFINT_ITRN1(i, n)	(0x2800 + 0x40 * (i) + 4 * (n))
+#define I40E_VFINT_DYN_CTLN1(n)	(0x3800 + 4 * (n))
+#define I40E_VFINT_DYN_CTL01	0x5c00
+#define I40E_VFINT_ICR0_ENA1	0x5000
+
+/* Admin queue registers (pages 0x6000-0x8000). */
+#define I40E_ARQBAH		0x6000
+#define I40E_ATQH		0x6400
+#define I40E_ATQLEN		0x6800
+#define I40E_ARQBAL		0x6c00
+#define I40E_ARQT		0x7000
+#define I40E_ARQH		0x7400
+#define I40E_ATQBAH		0x7800
+#define I40E_ATQBAL		0x7c00
+#define I40E_ARQLEN		0x8000
+#define I40E_ATQT		0x8400
+#define I40E_VFGEN_RSTAT	0x8800
+#define I40E_AQLEN_LEN		GENMASK(9, 0)
+#define I40E_AQLEN_ENABLE	BIT(31)
+#define I40E_AQ_ENTRIES_MAX	1024
+
+/* The two admin queues, as message rings (their own index space). */
+enum { I40E_ATQ, I40E_ARQ, I40E_NR_AQ };
+
+/* 32-byte admin queue descriptor. */
+#define I40E_AQD_FLAGS		0	/* le16 */
+#define I40E_AQD_OPCODE		2	/* le16 */
+#define I40E_AQD_DATALEN	4	/* le16 */
+#define I40E_AQD_RETVAL		6	/* le16 */
+#define I40E_AQD_VC_OP		8	/* le32 cookie_high: virtchnl opcode */
+#define I40E_AQD_VC_RET		12	/* le32 cookie_low: virtchnl retval */
+#define I40E_AQD_ADDR_HI	24	/* le32 */
+#define I40E_AQD_ADDR_LO	28	/* le32 */
+#define I40E_AQ_DESC_SIZE	32
+#define I40E_AQ_FLAG_DD		BIT(0)
+#define I40E_AQ_FLAG_CMP	BIT(1)
+#define I40E_AQ_FLAG_ERR	BIT(2)
+#define I40E_AQ_FLAG_LB		BIT(9)
+#define I40E_AQ_FLAG_RD		BIT(10)
+#define I40E_AQ_FLAG_BUF	BIT(12)
+#define I40E_AQ_FLAG_SI		BIT(13)
+#define I40E_AQ_OP_SEND_TO_PF	0x0801
+#define I40E_AQ_OP_SEND_TO_VF	0x0802
+#define I40E_AQ_BUF_MAX		4096
+
+/* Data descriptors. */
+#define I40E_RX_DESC_SIZE	32	/* i40e forces 32-byte RX for VFs */
+#define I40E_TX_DESC_SIZE	16
+#define I40E_TXD_DTYPE		GENMASK_ULL(3, 0)
+#define I40E_TXD_DTYPE_DATA	0
+#define I40E_TXD_DTYPE_CTX	1
+#define I40E_TXD_DTYPE_DONE	0xf
+#define I40E_TXD_CMD_EOP	BIT_ULL(4)	/* CMD field 13:4, EOP = 0x1 */
+#define I40E_TXD_BUF_SZ		GENMASK_ULL(47, 34)
+#define I40E_RX_RING_MAX	8160	/* descriptors, 0x1fe0 */
+#define I40E_TX_RING_MAX	8160
+#define I40E_MAX_RING_LEN	(I40E_RX_RING_MAX * I40E_RX_DESC_SIZE)
+
+/* virtchnl opcodes. */
+enum {
+	VC_VERSION = 1,
+	VC_RESET_VF = 2,
+	VC_GET_VF_RESOURCES = 3,
+	VC_CONFIG_VSI_QUEUES = 6,
+	VC_CONFIG_IRQ_MAP = 7,
+	VC_ENABLE_QUEUES = 8,
+	VC_DISABLE_QUEUES = 9,
+	VC_ADD_ETH_ADDR = 10,
+	VC_DEL_ETH_ADDR = 11,
+	VC_ADD_VLAN = 12,
+	VC_DEL_VLAN = 13,
+	VC_CONFIG_PROMISC = 14,
+	VC_GET_STATS = 15,
+	VC_EVENT = 17,
+	VC_CONFIG_RSS_KEY = 23,
+	VC_CONFIG_RSS_LUT = 24,
+	VC_GET_RSS_HENA_CAPS = 25,
+	VC_SET_RSS_HENA = 26,
+	VC_ENABLE_VLAN_STRIP = 27,
+	VC_DISABLE_VLAN_STRIP = 28,
+	VC_REQUEST_QUEUES = 29,
+	VC_GET_SUPPORTED_RXDIDS = 44,
+	VC_GET_OFFLOAD_VLAN_V2_CAPS = 51,
+	VC_ADD_VLAN_V2 = 52,
+	VC_DEL_VLAN_V2 = 53,
+	VC_ENABLE_VLAN_STRIP_V2 = 54,
+	VC_DISABLE_VLAN_STRIP_V2 = 55,
+	VC_ENABLE_VLAN_INSERT_V2 = 56,
+	VC_DISABLE_VLAN_INSERT_V2 = 57,
+};
+
+/* Message layouts (little endian, byte offsets). */
+#define VC_VSIQ_HDR		8	/* vsi_id, num_queue_pairs, pad */
+#define VC_QPAIR_SIZE		64	/* txq_info 24 + rxq_info 40 */
+#define VC_TXQ_QID		2	/* le16 */
+#define VC_TXQ_RING_LEN		4	/* le16, descriptors */
+#define VC_TXQ_HEADWB_EN	6	/* le16 */
+#define VC_TXQ_RING_ADDR	8	/* le64 */
+#define VC_TXQ_HEADWB_ADDR	16	/* le64 */
+#define VC_RXQ			24	/* rxq_info within a pair */
+#define VC_RXQ_QID		2	/* le16 */
+#define VC_RXQ_RING_LEN		4	/* le32, descriptors */
+#define VC_RXQ_HDR_SIZE		8	/* le16 */
+#define VC_RXQ_SPLIT_EN		10	/* le16 */
+#define VC_RXQ_DBUF_SIZE	12	/* le32 */
+#define VC_RXQ_MAX_PKT		16	/* le32 */
+#define VC_RXQ_RXDID		21	/* u8 */
+#define VC_RXQ_RING_ADDR	24	/* le64 */
+#define VC_QSEL_SIZE		12	/* vsi_id, pad, rx_queues, tx_queues */
+#define VC_QSEL_RX		4
+#define VC_QSEL_TX		8
+#define VC_IRQMAP_HDR		2	/* num_vectors */
+#define VC_VECMAP_SIZE		12	/* vsi, vector, rxq, txq, rxitr, txitr */
+#define VC_ETHADDR_HDR		4	/* vsi_id, num_elements */
+#define VC_ETHADDR_SIZE		8	/* addr[6], type, pad */
+#define VC_VLAN_HDR		4	/* vsi_id, num_elements */
+#define VC_VLANV2_HDR		8	/* vport_id, num_elements, rsvd */
+#define VC_VLANV2_SIZE		32	/* inner, outer (tci, mask, tpid), pad */
+#define VC_RSS_HDR		4	/* vsi_id, key_len or lut_entries */
+#define VC_RSS_KEY_MAX		52
+#define VC_RSS_LUT_MAX		64
+#define VC_MAX_ETH		64	/* per message, a mediator bound */
+#define VC_MAX_VLAN		64
+#define VC_MAX_VECTORS		17
+
+/* Record keys: opcode in 31:24, what makes a record unique below. */
+#define I40E_KEY(op, sub)	((u32)(op) << 24 | ((sub) & 0xffffff))
+#define I40E_KEY_OP_MASK	GENMASK(31, 24)
+
+/**
+ * struct i40e_vc_ring - one ring a CONFIG_VSI_QUEUES message programs
+ * @ring: core ring index
+ * @cfg: base, len (bytes), buffer layout, head write-back, as the core
+ *	keeps them (struct vfm_ring_cfg; @cfg.dir set)
+ */
+struct i40e_vc_ring {
+	u8 ring;
+	struct vfm_ring_cfg cfg;
+};
+
+#define I40E_VC_MAX_RECS	(2 * VC_MAX_ETH)
+
+/**
+ * struct i40e_vc_rec - one log action a message makes (applied on success)
+ * @op: enum vfm_mbx_op
+ * @key: record key
+ * @mask: key mask for VFM_MBX_FORGET_CLASS
+ * @words: record length
+ * @w: record words: w[0] is the opcode, the rest op-specific
+ */
+struct i40e_vc_rec {
+	u8 op;
+	u32 key;
+	u32 mask;
+	u8 words;
+	u32 w[VFM_MBX_MAX_WORDS];
+};
+
+/**
+ * struct i40e_vc_action - what one guest->PF virtchnl message means
+ * @err: the message is refused (not handed to the PF): negative errno
+ * @why: the reason of a refusal
+ * @opcode: the virtchnl opcode
+ * @nrings: rings in @rings (CONFIG_VSI_QUEUES)
+ * @rings: their new geometry
+ * @enable: ENABLE_QUEUES: rings to enable (bitmap of core ring indexes)
+ * @disable: DISABLE_QUEUES: rings to disable
+ * @nrec: log actions in @rec
+ * @rec: log actions, in order
+ */
+struct i40e_vc_action {
+	int err;
+	const char *why;
+	u32 opcode;
+	u8 nrings;
+	struct i40e_vc_ring rings[2 * I40E_QUEUES];
+	u32 enable;
+	u32 disable;
+	unsigned int nrec;
+	struct i40e_vc_rec rec[I40E_VC_MAX_RECS];
+};
+
+/* regs.c */
+struct vfm_reg i40e_classify(u32 off);
+void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val);
+bool i40e_ring_enable(u32 val);
+int i40e_decode(const struct vfm_ring_cfg *cfg, const void *desc,
+		struct vfm_dma_target *t);
+bool i40e_dev_reset(u32 val);
+int i40e_aq_decode(u8 aq, const void *desc, struct vfm_dma_target *t);
+u32 i40e_aq_len(u32 lenreg);
+
+/* vc.c */
+void i40e_vc_parse(u32 opcode, const u8 *buf, u32 len,
+		   struct i40e_vc_action *act);
+int i40e_vc_reply(const void *arq_desc, u32 opcode, u32 *retval);
+
+/* restore.c */
+#define I40E_AQ_ALIGN		128	/* queue context base unit */
+
+/**
+ * struct i40e_rplan - how one ring comes back on a destination whose PF
+ * rebuilt the queue context with head 0
+ * @exact: the device continues exactly where the guest expects
+ * @direct: no remapping: head was 0 (or the ring is empty and aligned)
+ * @base: ring base to give the PF (guest IOVA, or the alias window's)
+ * @rot: descriptors the device index is behind the guest's: the device's
+ *	slot i is the guest's slot (i + @rot) % count
+ * @win_pages: pages of the alias window (0: none)
+ * @win_first: guest ring page the window's first page maps to
+ * @dev_tail: tail to write to the device
+ * @skip: descriptors the device will use that the guest did not post
+ *	(not exact: see Documentation/i40e_mdev.rst)
+ */
+struct i40e_rplan {
+	bool exact;
+	bool direct;
+	u64 base;
+	u32 rot;
+	u32 win_pages;
+	u32 win_first;
+	u32 dev_tail;
+	u32 skip;
+};
+
+int i40e_restore_plan(u64 gbase, u32 count, u32 dsize, u32 head, u32 tail,
+		      u64 window, struct i40e_rplan *p);
+u32 i40e_tail_to_dev(const struct i40e_rplan *p, u32 guest_tail, u32 count);
+struct vfm_reg i40e_classify_aq(u32 off);
+
+#endif /* _I40E_MDEV_H_ */
