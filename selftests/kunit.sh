@@ -3,7 +3,8 @@
 #
 # Run vfmdev's KUnit suites in the rig and report every case as TAP.
 #
-# The suites are test modules (vf_mdev_kunit.ko, igbvf_mdev_kunit.ko)
+# The suites are test modules (vf_mdev_kunit.ko and one per family,
+# igbvf_mdev_kunit.ko, ixgbevf_mdev_kunit.ko, i40e_mdev_kunit.ko)
 # built only for kernels with KUnit (the debug rig kernel); on others the
 # plan is "1..0 # SKIP".  Loading a test module runs its suites; each
 # suite's KTAP is read from /sys/kernel/debug/kunit/<suite>/results and

@@ -5,7 +5,9 @@
 #  - the igb PF up with VFMDEV_NUMVFS (default 4) VFs, VF n with MAC
 #    02:00:00:00:00:0n; VFs are left without a driver
 #    (sriov_drivers_autoprobe=0), each test binds what it needs;
-#  - vfmdev's modules loaded when they were built (vf_mdev, then igbvf_mdev);
+#  - vfmdev's modules loaded when they were built (vf_mdev, then the
+#    families: igbvf_mdev, ixgbevf_mdev, i40e_mdev; the last two bind
+#    nothing in the rig, which has no 82599 or X710 VFs);
 #  - /run/vfmdev.env with VFMDEV_PF and VFMDEV_VFS for the tests.
 . /vfmdev/guest/lib.sh
 
@@ -64,8 +66,8 @@ if [ -n "$pf" ]; then
 	fi
 fi
 
-# vfmdev's own modules, if built: modprobe resolves vf_mdev for igbvf_mdev.
-for m in vf_mdev igbvf_mdev; do
+# vfmdev's own modules, if built: modprobe resolves vf_mdev for the families.
+for m in vf_mdev igbvf_mdev ixgbevf_mdev i40e_mdev; do
 	if [ -f "/vfmdev/modules/$m.ko" ]; then
 		tap_check "load_$m" modprobe "$m"
 	else
