@@ -121,22 +121,12 @@ int i40e_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 	if (cfg->dir == VFM_RING_RX) {
 		if (!cfg->buf_len)
 			return -EINVAL;	/* never configured */
-		t[0].iova = q0;
-		t[0].len = cfg->buf_len;
-		t[0].write = true;
-		if (!cfg->hdr_split)
-			return 1;
-		t[1].iova = q1 & ~1ULL;
-		t[1].len = cfg->hdr_len;
-		t[1].write = true;
-		return 2;
+		return vfm_rx_targets(cfg, q0, q1, cfg->buf_len, t);
 	}
 	if (FIELD_GET(I40E_TXD_DTYPE, q1) == I40E_TXD_DTYPE_CTX)
 		return VFM_DESC_MORE;
-	t[0].iova = q0;
-	t[0].len = max_t(u32, FIELD_GET(I40E_TXD_BUF_SZ, q1), 1);
-	t[0].write = false;
-	return q1 & I40E_TXD_CMD_EOP ? 1 : 1 | VFM_DESC_MORE;
+	return vfm_tx_target(q0, FIELD_GET(I40E_TXD_BUF_SZ, q1),
+			     q1 & I40E_TXD_CMD_EOP, t);
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_decode);
 

@@ -16,6 +16,51 @@
 #define VFM_ADV_TXD_LEN		GENMASK(15, 0)
 
 /**
+ * vfm_rx_targets - the buffers of an RX read descriptor
+ * @cfg: the ring (header split, header buffer length)
+ * @pkt: the packet buffer address
+ * @hdr_q: the quadword with the header buffer address (bit 0 is DD, not
+ *	an address bit), used only when the ring splits headers
+ * @pkt_len: the packet buffer's length
+ * @t: out: one or two targets, both written by the device
+ *
+ * Returns the number of targets.
+ */
+int vfm_rx_targets(const struct vfm_ring_cfg *cfg, u64 pkt, u64 hdr_q,
+		   u32 pkt_len, struct vfm_dma_target *t)
+{
+	t[0].iova = pkt;
+	t[0].len = pkt_len;
+	t[0].write = true;
+	if (!cfg->hdr_split)
+		return 1;
+	t[1].iova = hdr_q & ~1ULL;
+	t[1].len = cfg->hdr_len;
+	t[1].write = true;
+	return 2;
+}
+EXPORT_SYMBOL_GPL(vfm_rx_targets);
+
+/**
+ * vfm_tx_target - the buffer of a TX data descriptor
+ * @addr: buffer address
+ * @len: its length; a zero length is checked as one byte (the device may
+ *	still fetch from the address)
+ * @eop: the descriptor ends its packet
+ * @t: out: one target, read by the device
+ *
+ * Returns 1, with VFM_DESC_MORE when the packet goes on.
+ */
+int vfm_tx_target(u64 addr, u32 len, bool eop, struct vfm_dma_target *t)
+{
+	t[0].iova = addr;
+	t[0].len = max_t(u32, len, 1);
+	t[0].write = false;
+	return eop ? 1 : 1 | VFM_DESC_MORE;
+}
+EXPORT_SYMBOL_GPL(vfm_tx_target);
+
+/**
  * vfm_adv_decode - DMA targets of one advanced descriptor
  * @cfg: the ring (direction, buffer sizes, header split)
  * @desc: a copy of the 16-byte descriptor
@@ -44,25 +89,15 @@ int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 	u64 q1 = get_unaligned_le64(desc + 8);
 	u32 cmd;
 
-	if (cfg->dir == VFM_RING_RX) {
-		t[0].iova = q0 & ~1ULL;
-		t[0].len = cfg->buf_len ? cfg->buf_len : 2048;
-		t[0].write = true;
-		if (!cfg->hdr_split)
-			return 1;
-		t[1].iova = q1 & ~1ULL;
-		t[1].len = cfg->hdr_len;
-		t[1].write = true;
-		return 2;
-	}
+	if (cfg->dir == VFM_RING_RX)
+		return vfm_rx_targets(cfg, q0 & ~1ULL, q1,
+				      cfg->buf_len ? cfg->buf_len : 2048, t);
 
 	cmd = lower_32_bits(q1);
 	if ((cmd & VFM_ADV_TXD_DEXT) &&
 	    FIELD_GET(VFM_ADV_TXD_DTYP, cmd) == VFM_ADV_TXD_DTYP_CTXT)
 		return VFM_DESC_MORE;
-	t[0].iova = q0;
-	t[0].len = max_t(u32, FIELD_GET(VFM_ADV_TXD_LEN, cmd), 1);
-	t[0].write = false;
-	return cmd & VFM_ADV_TXD_EOP ? 1 : 1 | VFM_DESC_MORE;
+	return vfm_tx_target(q0, FIELD_GET(VFM_ADV_TXD_LEN, cmd),
+			     cmd & VFM_ADV_TXD_EOP, t);
 }
 EXPORT_SYMBOL_GPL(vfm_adv_decode);

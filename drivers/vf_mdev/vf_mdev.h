@@ -357,6 +357,9 @@ int vfm_rmbx_replay_mac(struct vfm_port *p, struct vfm_replay *r, u32 set_mac);
 /* The advanced descriptors of the 82576 and 82599 VFs; adv.c. */
 int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		   struct vfm_dma_target *t);
+int vfm_rx_targets(const struct vfm_ring_cfg *cfg, u64 pkt, u64 hdr_q,
+		   u32 pkt_len, struct vfm_dma_target *t);
+int vfm_tx_target(u64 addr, u32 len, bool eop, struct vfm_dma_target *t);
 
 /* Called from a family's pci_driver probe/remove. */
 int vfm_register_vf(struct pci_dev *pdev, const struct vfm_family *family);

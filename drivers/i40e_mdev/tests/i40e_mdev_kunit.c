@@ -165,16 +165,24 @@ static void i40e_decode_tx_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x3fffU, t[0].len);
 }
 
-static void i40e_aqd(u8 *d, u16 flags, u16 len, u64 addr, u32 vc_op)
+/* An admin queue descriptor: flags, AQ opcode, buffer, virtchnl op/ret. */
+static void i40e_aqd(u8 *d, u16 flags, u16 aq_op, u16 len, u64 addr,
+		     u32 vc_op, u32 vc_ret)
 {
 	memset(d, 0, 32);
 	put_unaligned_le16(flags, d + I40E_AQD_FLAGS);
-	put_unaligned_le16(I40E_AQ_OP_SEND_TO_PF, d + I40E_AQD_OPCODE);
+	put_unaligned_le16(aq_op, d + I40E_AQD_OPCODE);
 	put_unaligned_le16(len, d + I40E_AQD_DATALEN);
 	put_unaligned_le32(vc_op, d + I40E_AQD_VC_OP);
+	put_unaligned_le32(vc_ret, d + I40E_AQD_VC_RET);
 	put_unaligned_le32(upper_32_bits(addr), d + I40E_AQD_ADDR_HI);
 	put_unaligned_le32(lower_32_bits(addr), d + I40E_AQD_ADDR_LO);
 }
+
+#define I40E_ATQD(d, flags, len, addr, op) \
+	i40e_aqd(d, flags, I40E_AQ_OP_SEND_TO_PF, len, addr, op, 0)
+#define I40E_ARQD(d, flags, aq_op, op, ret) \
+	i40e_aqd(d, flags, aq_op, 4096, 0x9000, op, ret)
 
 static void i40e_aq_decode_test(struct kunit *test)
 {
@@ -182,23 +190,23 @@ static void i40e_aq_decode_test(struct kunit *test)
 	u16 send = I40E_AQ_FLAG_SI | I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_RD;
 	u8 d[32];
 
-	i40e_aqd(d, send, 264, 0x1234567000ULL, VC_CONFIG_VSI_QUEUES);
+	I40E_ATQD(d, send, 264, 0x1234567000ULL, VC_CONFIG_VSI_QUEUES);
 	KUNIT_ASSERT_EQ(test, 1, i40e_aq_decode(I40E_ATQ, d, t));
 	KUNIT_EXPECT_EQ(test, 0x1234567000ULL, t[0].iova);
 	KUNIT_EXPECT_EQ(test, 264U, t[0].len);
 	KUNIT_EXPECT_FALSE(test, t[0].write);
 	/* ARQ buffers are posted for the device to write. */
-	i40e_aqd(d, I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_LB, 4096, 0x9000, 0);
+	I40E_ATQD(d, I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_LB, 4096, 0x9000, 0);
 	KUNIT_ASSERT_EQ(test, 1, i40e_aq_decode(I40E_ARQ, d, t));
 	KUNIT_EXPECT_TRUE(test, t[0].write);
 	KUNIT_EXPECT_EQ(test, 4096U, t[0].len);
 	/* No buffer; a zero length; longer than 4 KiB. */
-	i40e_aqd(d, I40E_AQ_FLAG_SI, 64, 0x9000, VC_RESET_VF);
+	I40E_ATQD(d, I40E_AQ_FLAG_SI, 64, 0x9000, VC_RESET_VF);
 	KUNIT_EXPECT_EQ(test, 0, i40e_aq_decode(I40E_ATQ, d, t));
-	i40e_aqd(d, send, 0, 0x9000, VC_RESET_VF);
+	I40E_ATQD(d, send, 0, 0x9000, VC_RESET_VF);
 	KUNIT_ASSERT_EQ(test, 1, i40e_aq_decode(I40E_ATQ, d, t));
 	KUNIT_EXPECT_EQ(test, 1U, t[0].len);
-	i40e_aqd(d, send, 4097, 0x9000, VC_RESET_VF);
+	I40E_ATQD(d, send, 4097, 0x9000, VC_RESET_VF);
 	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_aq_decode(I40E_ATQ, d, t));
 }
 
@@ -550,37 +558,28 @@ static void i40e_vc_hostile_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, a->err);
 }
 
-static void i40e_arqd(u8 *d, u16 flags, u16 aq_op, u32 vc_op, u32 vc_ret)
-{
-	memset(d, 0, 32);
-	put_unaligned_le16(flags, d + I40E_AQD_FLAGS);
-	put_unaligned_le16(aq_op, d + I40E_AQD_OPCODE);
-	put_unaligned_le32(vc_op, d + I40E_AQD_VC_OP);
-	put_unaligned_le32(vc_ret, d + I40E_AQD_VC_RET);
-}
-
 static void i40e_vc_reply_test(struct kunit *test)
 {
 	u16 done = I40E_AQ_FLAG_DD | I40E_AQ_FLAG_CMP | I40E_AQ_FLAG_BUF;
 	u32 ret = 0;
 	u8 d[32];
 
-	i40e_arqd(d, done, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
+	I40E_ARQD(d, done, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
 	KUNIT_EXPECT_EQ(test, 1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
 	/* VIRTCHNL_STATUS_ERR_PARAM (-5) */
-	i40e_arqd(d, done, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, (u32)-5);
+	I40E_ARQD(d, done, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, (u32)-5);
 	KUNIT_EXPECT_EQ(test, 0, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
 	KUNIT_EXPECT_EQ(test, (u32)-5, ret);
-	i40e_arqd(d, done | I40E_AQ_FLAG_ERR, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
+	I40E_ARQD(d, done | I40E_AQ_FLAG_ERR, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
 	KUNIT_EXPECT_EQ(test, 0, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
 	/* Not written back yet; an event; another opcode's answer. */
-	i40e_arqd(d, I40E_AQ_FLAG_BUF, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
+	I40E_ARQD(d, I40E_AQ_FLAG_BUF, I40E_AQ_OP_SEND_TO_VF, VC_ADD_VLAN, 0);
 	KUNIT_EXPECT_EQ(test, -1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
-	i40e_arqd(d, done, I40E_AQ_OP_SEND_TO_VF, VC_EVENT, 0);
+	I40E_ARQD(d, done, I40E_AQ_OP_SEND_TO_VF, VC_EVENT, 0);
 	KUNIT_EXPECT_EQ(test, -1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
-	i40e_arqd(d, done, I40E_AQ_OP_SEND_TO_VF, VC_DEL_VLAN, 0);
+	I40E_ARQD(d, done, I40E_AQ_OP_SEND_TO_VF, VC_DEL_VLAN, 0);
 	KUNIT_EXPECT_EQ(test, -1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
-	i40e_arqd(d, done, I40E_AQ_OP_SEND_TO_PF, VC_ADD_VLAN, 0);
+	I40E_ARQD(d, done, I40E_AQ_OP_SEND_TO_PF, VC_ADD_VLAN, 0);
 	KUNIT_EXPECT_EQ(test, -1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
 }
 
