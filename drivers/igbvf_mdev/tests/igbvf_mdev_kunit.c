@@ -23,7 +23,10 @@ static void igbvf_classify_test(struct kunit *test)
 		{ 0x083c, VFM_REG_MBX_MEM, 0, 15 },
 		{ 0x0840, VFM_REG_PASS, 0, 0 },
 		{ 0x0c40, VFM_REG_MBX_CTRL, 0, 0 },
-		{ 0x0f10, VFM_REG_PASS, 0, 0 },		/* VFGPRC */
+		{ 0x0f10, VFM_REG_STAT, 0, 0 },		/* VFGPRC */
+		{ 0x0f3c, VFM_REG_STAT, 0, 4 },		/* VFMPRC */
+		{ 0x0f50, VFM_REG_STAT, 0, 8 },		/* VFGOTLBC */
+		{ 0x0f4c, VFM_REG_PASS, 0, 0 },
 		{ 0x2800, VFM_REG_RING_BASE_LO, 0, 0 },
 		{ 0x2804, VFM_REG_RING_BASE_HI, 0, 0 },
 		{ 0x2808, VFM_REG_RING_LEN, 0, 0 },
@@ -136,21 +139,29 @@ static void igbvf_decode_tx_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x55550000ULL, t[0].iova);
 	KUNIT_EXPECT_EQ(test, 1514U, t[0].len);
 	KUNIT_EXPECT_FALSE(test, t[0].write);
-	/* Context descriptor (DTYP 2): no address, whatever quadword 0 holds. */
+	/*
+	 * Context descriptor (DTYP 2): no address, whatever quadword 0 holds;
+	 * the packet's data descriptors follow.
+	 */
 	igbvf_desc(d, 0xffffffffffffffffULL, 0x20200000);
-	KUNIT_EXPECT_EQ(test, 0, igbvf_decode(&cfg, d, t));
-	/* Legacy (no DEXT): buffer and length. */
+	KUNIT_EXPECT_EQ(test, VFM_DESC_MORE, igbvf_decode(&cfg, d, t));
+	/* Legacy (no DEXT): buffer and length; no EOP: more follows. */
 	igbvf_desc(d, 0x1000, 60);
-	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	KUNIT_ASSERT_EQ(test, 1 | VFM_DESC_MORE, igbvf_decode(&cfg, d, t));
 	KUNIT_EXPECT_EQ(test, 60U, t[0].len);
+	igbvf_desc(d, 0x1000, 0x01000000 | 60);
+	KUNIT_EXPECT_EQ(test, 1, igbvf_decode(&cfg, d, t));
 	/* Reserved types a device may take for data (QEMU: DTYP 7, 0xb, 0xf). */
 	igbvf_desc(d, 0x2000, 0x20700040);
-	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	KUNIT_ASSERT_EQ(test, 1 | VFM_DESC_MORE, igbvf_decode(&cfg, d, t));
 	KUNIT_EXPECT_EQ(test, 0x2000ULL, t[0].iova);
-	igbvf_desc(d, 0x2000, 0x20f00040);
+	igbvf_desc(d, 0x2000, 0x21f00040);
 	KUNIT_EXPECT_EQ(test, 1, igbvf_decode(&cfg, d, t));
 	igbvf_desc(d, 0x2000, 0x20600040);
-	KUNIT_EXPECT_EQ(test, 1, igbvf_decode(&cfg, d, t));
+	KUNIT_EXPECT_EQ(test, 1 | VFM_DESC_MORE, igbvf_decode(&cfg, d, t));
+	/* A data descriptor without EOP: the packet goes on. */
+	igbvf_desc(d, 0x3000, 0x2a300000 | 1000);
+	KUNIT_EXPECT_EQ(test, 1 | VFM_DESC_MORE, igbvf_decode(&cfg, d, t));
 	/* Zero length: the address is still checked. */
 	igbvf_desc(d, 0x1000, 0x23300000);
 	KUNIT_ASSERT_EQ(test, 1, igbvf_decode(&cfg, d, t));
@@ -222,6 +233,7 @@ static void igbvf_family_init(void)
 {
 	igbvf_test_family = (struct vfm_family) {
 		.name = "vf", .nr_rings = 4,
+		.trap_pages = BIT(0) | BIT(2) | BIT(3),
 		.ring_dir = { VFM_RING_RX, VFM_RING_RX, VFM_RING_TX, VFM_RING_TX },
 		.desc_size = { 16, 16 }, .max_ring_len = IGBVF_MAX_RING_LEN,
 		.mbx_words = 16, .mbx_r2c = IGBVF_MBX_R2C, .mbx_req = IGBVF_MBX_REQ,
