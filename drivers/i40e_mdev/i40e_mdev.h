@@ -44,8 +44,10 @@
 #define I40E_AQLEN_ENABLE	BIT(31)
 #define I40E_AQ_ENTRIES_MAX	1024
 
-/* The two admin queues, as message rings (their own index space). */
+/* The two admin queues, as message rings after the data rings. */
 enum { I40E_ATQ, I40E_ARQ, I40E_NR_AQ };
+#define I40E_RING_AQ(n)		(2 * I40E_QUEUES + (n))
+#define I40E_NR_RINGS		(2 * I40E_QUEUES + I40E_NR_AQ)
 
 /* 32-byte admin queue descriptor. */
 #define I40E_AQD_FLAGS		0	/* le16 */
@@ -152,58 +154,10 @@ enum {
 #define I40E_KEY(op, sub)	((u32)(op) << 24 | ((sub) & 0xffffff))
 #define I40E_KEY_OP_MASK	GENMASK(31, 24)
 
-/**
- * struct i40e_vc_ring - one ring a CONFIG_VSI_QUEUES message programs
- * @ring: core ring index
- * @cfg: base, len (bytes), buffer layout, head write-back, as the core
- *	keeps them (struct vfm_ring_cfg; @cfg.dir set)
- */
-struct i40e_vc_ring {
-	u8 ring;
-	struct vfm_ring_cfg cfg;
-};
-
-#define I40E_VC_MAX_RECS	(2 * VC_MAX_ETH)
-
-/**
- * struct i40e_vc_rec - one log action a message makes (applied on success)
- * @op: enum vfm_mbx_op
- * @key: record key
- * @mask: key mask for VFM_MBX_FORGET_CLASS
- * @words: record length
- * @w: record words: w[0] is the opcode, the rest op-specific
- */
-struct i40e_vc_rec {
-	u8 op;
-	u32 key;
-	u32 mask;
-	u8 words;
-	u32 w[VFM_MBX_MAX_WORDS];
-};
-
-/**
- * struct i40e_vc_action - what one guest->PF virtchnl message means
- * @err: the message is refused (not handed to the PF): negative errno
- * @why: the reason of a refusal
- * @opcode: the virtchnl opcode
- * @nrings: rings in @rings (CONFIG_VSI_QUEUES)
- * @rings: their new geometry
- * @enable: ENABLE_QUEUES: rings to enable (bitmap of core ring indexes)
- * @disable: DISABLE_QUEUES: rings to disable
- * @nrec: log actions in @rec
- * @rec: log actions, in order
- */
-struct i40e_vc_action {
-	int err;
-	const char *why;
-	u32 opcode;
-	u8 nrings;
-	struct i40e_vc_ring rings[2 * I40E_QUEUES];
-	u32 enable;
-	u32 disable;
-	unsigned int nrec;
-	struct i40e_vc_rec rec[I40E_VC_MAX_RECS];
-};
+/* main.c */
+#if IS_ENABLED(CONFIG_KUNIT)
+extern const struct vfm_family i40e_family;
+#endif
 
 /* regs.c */
 struct vfm_reg i40e_classify(u32 off);
@@ -217,8 +171,11 @@ u32 i40e_aq_len(u32 lenreg);
 
 /* vc.c */
 void i40e_vc_parse(u32 opcode, const u8 *buf, u32 len,
-		   struct i40e_vc_action *act);
+		   struct vfm_msg_action *act);
 int i40e_vc_reply(const void *arq_desc, u32 opcode, u32 *retval);
+void i40e_msg_parse(const void *desc, const u8 *buf, u32 len,
+		    struct vfm_msg_action *act);
+int i40e_msg_reply(const void *desc, u32 id);
 
 /* restore.c */
 #define I40E_AQ_ALIGN		128	/* queue context base unit */

@@ -8,25 +8,21 @@
  * geometry exists only in virtchnl CONFIG_VSI_QUEUES messages, read from
  * the ATQ buffers in guest memory (vc.c).
  *
- * What is done: register classification, data and admin queue
- * descriptor decoding, virtchnl parsing into ring geometry and
- * configuration records, ARQ answer matching and the restore planner,
- * all proven by KUnit fixtures.  What is not: the core does not yet read
- * ATQ buffers on the doorbell nor apply ring geometry from a message, so
- * an X710 VF could not be mediated safely: probe refuses to bind and says
- * so.  See Documentation/i40e_mdev.rst.
+ * Proven by KUnit fixtures only, through the core's doorbell and message
+ * rings; no X710 has been used.  See Documentation/i40e_mdev.rst.
  *
  * Binds only by driver_override, so it never races iavf for a VF:
  *   echo i40e_mdev > /sys/bus/pci/devices/<VF>/driver_override
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <kunit/visibility.h>
 
 #include <uapi/linux/vf_mdev.h>
 
 #include "i40e_mdev.h"
 
-#define DRIVER_DESC "Mediated Intel X710/XXV710 VF for live migration (admin queue mediation pending)"
+#define DRIVER_DESC "Mediated Intel X710/XXV710 VF (iavf)"
 
 /* No register mailbox: virtchnl goes through the admin queue. */
 static void i40e_mbx_parse(const u32 *msg, unsigned int words,
@@ -40,22 +36,26 @@ static int i40e_mbx_reply(u32 word0, u32 id)
 	return -1;
 }
 
-static const struct vfm_family i40e_family = {
+VISIBLE_IF_KUNIT const struct vfm_family i40e_family = {
 	.name = "vf",
 	.pretty_name = "iavf (X710/XXV710 VF), mediated",
 	.description = "Intel X710/XXV710 VF: tails and admin queue mediated, up to 16 queue pairs",
 	.owner = THIS_MODULE,
 	.trap_pages = BIT(0) | BIT(2) | BIT(6) | BIT(7) | BIT(8),
-	.nr_rings = 2 * I40E_QUEUES,
+	.nr_rings = I40E_NR_RINGS,
 	.ring_dir = {
 		[I40E_RING_RX(0) ... I40E_RING_RX(15)] = VFM_RING_RX,
 		[I40E_RING_TX(0) ... I40E_RING_TX(15)] = VFM_RING_TX,
+		[I40E_RING_AQ(I40E_ATQ)] = VFM_RING_MSG_TX,
+		[I40E_RING_AQ(I40E_ARQ)] = VFM_RING_MSG_RX,
 	},
 	.desc_size = {
 		[VFM_RING_RX] = I40E_RX_DESC_SIZE,
 		[VFM_RING_TX] = I40E_TX_DESC_SIZE,
+		[VFM_RING_MSG_TX] = I40E_AQ_DESC_SIZE,
+		[VFM_RING_MSG_RX] = I40E_AQ_DESC_SIZE,
 	},
-	.max_ring_len = I40E_MAX_RING_LEN,
+	.max_ring_len = I40E_MAX_RING_LEN,	/* > 1023 AQ entries too */
 	.family_id = VF_MDEV_FAMILY_IAVF,
 	.classify = i40e_classify,
 	.ring_mode = i40e_ring_mode,
@@ -64,22 +64,14 @@ static const struct vfm_family i40e_family = {
 	.dev_reset = i40e_dev_reset,
 	.mbx_parse = i40e_mbx_parse,
 	.mbx_reply = i40e_mbx_reply,
+	.ring_len = i40e_aq_len,
+	.msg_parse = i40e_msg_parse,
+	.msg_reply = i40e_msg_reply,
 };
-
-/* Set once the core mediates the admin queue (see the file comment). */
-static const bool i40e_aq_mediated;
+EXPORT_SYMBOL_IF_KUNIT(i40e_family);
 
 static int i40e_mdev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	/*
-	 * Without the core reading ATQ messages the rings would have no
-	 * geometry and the admin queue no mapping: refuse, loudly, rather
-	 * than hand out a device that cannot work.
-	 */
-	if (!i40e_aq_mediated) {
-		pci_info(pdev, "i40e_mdev: admin queue mediation is not in the core yet: not binding\n");
-		return -EOPNOTSUPP;
-	}
 	return vfm_register_vf(pdev, &i40e_family);
 }
 

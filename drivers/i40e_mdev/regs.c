@@ -18,8 +18,8 @@ static struct vfm_reg i40e_reg(u8 cls, u8 ring)
 }
 
 /**
- * i40e_classify_aq - an admin queue register, in the two queues' own
- * index space (I40E_ATQ, I40E_ARQ)
+ * i40e_classify_aq - an admin queue register, as a ring register of the
+ * ATQ (ring I40E_RING_AQ(I40E_ATQ)) or the ARQ
  * @off: BAR0 offset
  *
  * Base low/high, length-and-enable (as VFM_REG_RING_CTRL: the count is in
@@ -47,7 +47,7 @@ struct vfm_reg i40e_classify_aq(u32 off)
 
 	for (i = 0; i < ARRAY_SIZE(map); i++)
 		if (off == map[i].off)
-			return i40e_reg(map[i].cls, map[i].aq);
+			return i40e_reg(map[i].cls, I40E_RING_AQ(map[i].aq));
 	return i40e_reg(VFM_REG_PASS, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_classify_aq);
@@ -58,9 +58,8 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_classify_aq);
  *
  * TX tails on page 0 and RX tails on page 2 are doorbells; VFINT_ITRN1
  * beside the RX tails is passed through.  The admin queue registers are
- * refused (read as zero, writes dropped) until the core mediates the
- * admin queue (i40e_classify_aq() says what each one is); VFGEN_RSTAT is
- * passed through.
+ * the registers of two message rings (i40e_classify_aq()); VFGEN_RSTAT
+ * is passed through.
  */
 struct vfm_reg i40e_classify(u32 off)
 {
@@ -69,9 +68,7 @@ struct vfm_reg i40e_classify(u32 off)
 	if (off >= I40E_QRX_TAIL(0) && off < I40E_QRX_TAIL(I40E_QUEUES))
 		return i40e_reg(VFM_REG_RING_TAIL,
 				I40E_RING_RX((off - I40E_QRX_TAIL(0)) / 4));
-	if (i40e_classify_aq(off).cls != VFM_REG_PASS)
-		return i40e_reg(VFM_REG_DENY, 0);
-	return i40e_reg(VFM_REG_PASS, 0);
+	return i40e_classify_aq(off);
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_classify);
 
@@ -81,10 +78,13 @@ void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val)
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_ring_mode);
 
-/* No queue-enable register: ENABLE_QUEUES does it. */
+/*
+ * Only the admin queues have a control register (ATQLEN/ARQLEN, enable in
+ * bit 31); data queues are enabled by ENABLE_QUEUES.
+ */
 bool i40e_ring_enable(u32 val)
 {
-	return false;
+	return val & I40E_AQLEN_ENABLE;
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_ring_enable);
 
@@ -96,10 +96,12 @@ bool i40e_dev_reset(u32 val)
 EXPORT_SYMBOL_IF_KUNIT(i40e_dev_reset);
 
 /**
- * i40e_decode - DMA targets of one data descriptor
+ * i40e_decode - DMA targets of one descriptor
  * @cfg: the ring (geometry and layout from CONFIG_VSI_QUEUES)
- * @desc: a copy of the descriptor (RX 32 bytes, TX 16)
+ * @desc: a copy of the descriptor (RX 32 bytes, TX 16, admin queue 32)
  * @t: out
+ *
+ * Admin queue descriptors: i40e_aq_decode().
  *
  * RX read format: the packet buffer at quadword 0 (databuffer_size
  * bytes); the header buffer at quadword 1 only when the queue was
@@ -118,6 +120,10 @@ int i40e_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 	u64 q0 = get_unaligned_le64(desc);
 	u64 q1 = get_unaligned_le64(desc + 8);
 
+	if (cfg->dir == VFM_RING_MSG_TX)
+		return i40e_aq_decode(I40E_ATQ, desc, t);
+	if (cfg->dir == VFM_RING_MSG_RX)
+		return i40e_aq_decode(I40E_ARQ, desc, t);
 	if (cfg->dir == VFM_RING_RX) {
 		if (!cfg->buf_len)
 			return -EINVAL;	/* never configured */

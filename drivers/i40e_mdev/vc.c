@@ -24,42 +24,42 @@
 
 #include "i40e_mdev.h"
 
-static void i40e_vc_refuse(struct i40e_vc_action *act, int err,
+static void i40e_vc_refuse(struct vfm_msg_action *act, int err,
 			   const char *why)
 {
 	act->err = err;
 	act->why = why;
 	act->nrings = 0;
-	act->nrec = 0;
+	act->nlog = 0;
 	act->enable = 0;
 	act->disable = 0;
 }
 
 /* A new log action; NULL (and the message refused) when too many. */
-static struct i40e_vc_rec *i40e_vc_rec(struct i40e_vc_action *act, u8 op,
-				       u32 key, u8 words)
+static struct vfm_log_op *i40e_vc_rec(struct vfm_msg_action *act, u8 op,
+				      u32 key, u8 words)
 {
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 
-	if (act->nrec >= I40E_VC_MAX_RECS) {
+	if (act->nlog >= VFM_MSG_MAX_LOG) {
 		i40e_vc_refuse(act, -E2BIG, "too many records in one message");
 		return NULL;
 	}
-	rec = &act->rec[act->nrec++];
+	rec = &act->log[act->nlog++];
 	memset(rec, 0, sizeof(*rec));
 	rec->op = op;
 	rec->key = key;
 	rec->words = words;
-	rec->w[0] = act->opcode;
+	rec->w[0] = act->id;
 	return rec;
 }
 
 /* Record the message's first @len bytes (<= 15 words) under @key. */
-static void i40e_vc_rec_raw(struct i40e_vc_action *act, u32 key,
+static void i40e_vc_rec_raw(struct vfm_msg_action *act, u32 key,
 			    const u8 *buf, u32 len)
 {
 	u32 words = DIV_ROUND_UP(len, 4);
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 
 	rec = i40e_vc_rec(act, VFM_MBX_RECORD, key, 1 + words);
 	if (rec)
@@ -72,7 +72,7 @@ static bool i40e_vc_qid_ok(u32 q)
 }
 
 /* One queue pair of CONFIG_VSI_QUEUES: two rings and a record. */
-static void i40e_vc_qpair(struct i40e_vc_action *act, u16 vsi, const u8 *p)
+static void i40e_vc_qpair(struct vfm_msg_action *act, u16 vsi, const u8 *p)
 {
 	const u8 *rx = p + VC_RXQ;
 	u16 qid = get_unaligned_le16(p + VC_TXQ_QID);
@@ -86,7 +86,7 @@ static void i40e_vc_qpair(struct i40e_vc_action *act, u16 vsi, const u8 *p)
 	u32 hdr = get_unaligned_le16(rx + VC_RXQ_HDR_SIZE);
 	u32 dbuf = get_unaligned_le32(rx + VC_RXQ_DBUF_SIZE);
 	struct vfm_ring_cfg *cfg;
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 
 	if (!i40e_vc_qid_ok(qid) ||
 	    get_unaligned_le16(rx + VC_RXQ_QID) != qid)
@@ -124,7 +124,7 @@ static void i40e_vc_qpair(struct i40e_vc_action *act, u16 vsi, const u8 *p)
 		cfg->hdr_split = split;		/* supported: header buffers */
 		cfg->hdr_len = split ? hdr & ~63U : 0;
 	}
-	rec = i40e_vc_rec(act, VFM_MBX_RECORD, I40E_KEY(act->opcode, qid), 16);
+	rec = i40e_vc_rec(act, VFM_MBX_RECORD, I40E_KEY(act->id, qid), 16);
 	if (!rec)
 		return;
 	rec->w[1] = vsi;
@@ -144,7 +144,7 @@ static void i40e_vc_qpair(struct i40e_vc_action *act, u16 vsi, const u8 *p)
 	rec->w[15] = upper_32_bits(rx_base);
 }
 
-static void i40e_vc_queues(struct i40e_vc_action *act, const u8 *buf, u32 len)
+static void i40e_vc_queues(struct vfm_msg_action *act, const u8 *buf, u32 len)
 {
 	u16 vsi, n, i;
 	u32 seen = 0;
@@ -167,19 +167,19 @@ static void i40e_vc_queues(struct i40e_vc_action *act, const u8 *buf, u32 len)
 	}
 	/* Queues left out are no longer configured: their records go. */
 	if (!act->err) {
-		struct i40e_vc_rec *rec;
+		struct vfm_log_op *rec;
 
-		memmove(&act->rec[1], &act->rec[0], act->nrec * sizeof(act->rec[0]));
-		act->nrec++;
-		rec = &act->rec[0];
+		memmove(&act->log[1], &act->log[0], act->nlog * sizeof(act->log[0]));
+		act->nlog++;
+		rec = &act->log[0];
 		memset(rec, 0, sizeof(*rec));
 		rec->op = VFM_MBX_FORGET_CLASS;
-		rec->key = I40E_KEY(act->opcode, 0);
+		rec->key = I40E_KEY(act->id, 0);
 		rec->mask = I40E_KEY_OP_MASK;
 	}
 }
 
-static void i40e_vc_irq_map(struct i40e_vc_action *act, const u8 *buf, u32 len)
+static void i40e_vc_irq_map(struct vfm_msg_action *act, const u8 *buf, u32 len)
 {
 	u16 n, i;
 
@@ -192,16 +192,17 @@ static void i40e_vc_irq_map(struct i40e_vc_action *act, const u8 *buf, u32 len)
 		const u8 *v = buf + VC_IRQMAP_HDR + i * VC_VECMAP_SIZE;
 
 		/* 16-bit queue maps: no queue beyond the sixteenth. */
-		i40e_vc_rec_raw(act, I40E_KEY(act->opcode, get_unaligned_le16(v + 2)),
+		i40e_vc_rec_raw(act, I40E_KEY(act->id, get_unaligned_le16(v + 2)),
 				v, VC_VECMAP_SIZE);
 	}
 }
 
-static void i40e_vc_qsel(struct i40e_vc_action *act, const u8 *buf, u32 len,
+static void i40e_vc_qsel(struct vfm_msg_action *act, const u8 *buf, u32 len,
 			 bool enable)
 {
-	u32 rx, tx, q, rings = 0;
-	struct i40e_vc_rec *rec;
+	u32 rx, tx, q;
+	u64 rings = 0;
+	struct vfm_log_op *rec;
 
 	if (len != VC_QSEL_SIZE)
 		return i40e_vc_refuse(act, -EINVAL, "queue select of the wrong size");
@@ -210,8 +211,8 @@ static void i40e_vc_qsel(struct i40e_vc_action *act, const u8 *buf, u32 len,
 	if ((rx | tx) >> I40E_QUEUES)
 		return i40e_vc_refuse(act, -EINVAL, "queue out of range");
 	for (q = 0; q < I40E_QUEUES; q++)
-		rings |= (rx & BIT(q) ? BIT(I40E_RING_RX(q)) : 0) |
-			 (tx & BIT(q) ? BIT(I40E_RING_TX(q)) : 0);
+		rings |= (rx & BIT(q) ? BIT_ULL(I40E_RING_RX(q)) : 0) |
+			 (tx & BIT(q) ? BIT_ULL(I40E_RING_TX(q)) : 0);
 	if (enable) {
 		act->enable = rings;
 		rec = i40e_vc_rec(act, VFM_MBX_RECORD,
@@ -228,7 +229,7 @@ static void i40e_vc_qsel(struct i40e_vc_action *act, const u8 *buf, u32 len,
 }
 
 /* A list of @size-byte elements after a @hdr-byte header (count at 2). */
-static int i40e_vc_list(struct i40e_vc_action *act, u32 len, u32 hdr,
+static int i40e_vc_list(struct vfm_msg_action *act, u32 len, u32 hdr,
 			u32 size, u32 max, const u8 *buf)
 {
 	u32 n;
@@ -251,12 +252,12 @@ static u32 i40e_mac_key(const u8 *mac)
 	       0xffffff;
 }
 
-static void i40e_vc_eth(struct i40e_vc_action *act, const u8 *buf, u32 len,
+static void i40e_vc_eth(struct vfm_msg_action *act, const u8 *buf, u32 len,
 			bool add)
 {
 	int n = i40e_vc_list(act, len, VC_ETHADDR_HDR, VC_ETHADDR_SIZE,
 			     VC_MAX_ETH, buf);
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -275,11 +276,11 @@ static void i40e_vc_eth(struct i40e_vc_action *act, const u8 *buf, u32 len,
 	}
 }
 
-static void i40e_vc_vlan(struct i40e_vc_action *act, const u8 *buf, u32 len,
+static void i40e_vc_vlan(struct vfm_msg_action *act, const u8 *buf, u32 len,
 			 bool add)
 {
 	int n = i40e_vc_list(act, len, VC_VLAN_HDR, 2, VC_MAX_VLAN, buf);
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -300,7 +301,7 @@ static void i40e_vc_vlan(struct i40e_vc_action *act, const u8 *buf, u32 len,
 	}
 }
 
-static void i40e_vc_vlan_v2(struct i40e_vc_action *act, const u8 *buf,
+static void i40e_vc_vlan_v2(struct vfm_msg_action *act, const u8 *buf,
 			    u32 len, bool add)
 {
 	int n = i40e_vc_list(act, len, VC_VLANV2_HDR, VC_VLANV2_SIZE,
@@ -321,10 +322,10 @@ static void i40e_vc_vlan_v2(struct i40e_vc_action *act, const u8 *buf,
 	}
 }
 
-static void i40e_vc_rss(struct i40e_vc_action *act, const u8 *buf, u32 len,
+static void i40e_vc_rss(struct vfm_msg_action *act, const u8 *buf, u32 len,
 			u32 max)
 {
-	struct i40e_vc_rec *rec;
+	struct vfm_log_op *rec;
 	u32 n, off, chunk;
 
 	if (len < VC_RSS_HDR)
@@ -336,7 +337,7 @@ static void i40e_vc_rss(struct i40e_vc_action *act, const u8 *buf, u32 len,
 	for (off = 0; off < n; off += chunk) {
 		chunk = min_t(u32, n - off, 48);
 		rec = i40e_vc_rec(act, VFM_MBX_RECORD,
-				  I40E_KEY(act->opcode, off / 48), 3 + 12);
+				  I40E_KEY(act->id, off / 48), 3 + 12);
 		if (!rec)
 			return;
 		rec->w[1] = get_unaligned_le32(buf);
@@ -346,7 +347,7 @@ static void i40e_vc_rss(struct i40e_vc_action *act, const u8 *buf, u32 len,
 }
 
 /* Fixed-size messages recorded whole under one key per @class_op. */
-static void i40e_vc_fixed(struct i40e_vc_action *act, const u8 *buf, u32 len,
+static void i40e_vc_fixed(struct vfm_msg_action *act, const u8 *buf, u32 len,
 			  u32 want, u32 class_op)
 {
 	if (len != want)
@@ -362,10 +363,10 @@ static void i40e_vc_fixed(struct i40e_vc_action *act, const u8 *buf, u32 len,
  * @act: out (zeroed here)
  */
 void i40e_vc_parse(u32 opcode, const u8 *buf, u32 len,
-		   struct i40e_vc_action *act)
+		   struct vfm_msg_action *act)
 {
-	memset(act, 0, offsetof(struct i40e_vc_action, rec));
-	act->opcode = opcode;
+	memset(act, 0, offsetof(struct vfm_msg_action, log));
+	act->id = opcode;
 	if (len > I40E_AQ_BUF_MAX)
 		return i40e_vc_refuse(act, -EINVAL, "longer than an admin queue buffer");
 
@@ -456,3 +457,39 @@ int i40e_vc_reply(const void *arq_desc, u32 opcode, u32 *retval)
 	return !*retval && !(flags & I40E_AQ_FLAG_ERR);
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_vc_reply);
+
+/**
+ * i40e_msg_parse - an ATQ descriptor and its buffer, for the core
+ * @desc: the 32-byte descriptor as the guest posted it
+ * @buf: its buffer, copied out of guest memory (NULL without one)
+ * @len: bytes at @buf
+ * @act: out
+ *
+ * A VF's admin queue carries send_msg_to_pf only: anything else is
+ * refused.  The message is datalen bytes of the buffer; its answer is
+ * the ARQ descriptor with the same virtchnl opcode.
+ */
+void i40e_msg_parse(const void *desc, const u8 *buf, u32 len,
+		    struct vfm_msg_action *act)
+{
+	u32 datalen = get_unaligned_le16(desc + I40E_AQD_DATALEN);
+
+	if (get_unaligned_le16(desc + I40E_AQD_OPCODE) != I40E_AQ_OP_SEND_TO_PF) {
+		memset(act, 0, offsetof(struct vfm_msg_action, log));
+		return i40e_vc_refuse(act, -EOPNOTSUPP, "not send_msg_to_pf");
+	}
+	if (!buf)
+		datalen = 0;
+	i40e_vc_parse(get_unaligned_le32(desc + I40E_AQD_VC_OP), buf,
+		      min(datalen, len), act);
+}
+EXPORT_SYMBOL_IF_KUNIT(i40e_msg_parse);
+
+/* The core's view of i40e_vc_reply(). */
+int i40e_msg_reply(const void *desc, u32 id)
+{
+	u32 ret;
+
+	return i40e_vc_reply(desc, id, &ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(i40e_msg_reply);

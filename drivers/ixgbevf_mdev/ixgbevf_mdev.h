@@ -193,6 +193,12 @@ enum ixgbevf_gen {
 	IXGBEVF_GEN_X550,	/* X550, X550EM_x, X550EM_a: VF RSS registers */
 };
 
+/* main.c */
+#if IS_ENABLED(CONFIG_KUNIT)
+extern const struct vfm_family ixgbevf_family;
+#endif
+
+/* regs.c */
 struct vfm_reg ixgbevf_classify(u32 off);
 void ixgbevf_ring_mode(struct vfm_ring_cfg *cfg, u32 val);
 bool ixgbevf_ring_enable(u32 val);

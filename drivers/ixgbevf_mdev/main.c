@@ -15,6 +15,7 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <kunit/visibility.h>
 
 #include <uapi/linux/vf_mdev.h>
 
@@ -22,7 +23,7 @@
 
 #define DRIVER_DESC "Mediated Intel 82599/X540/X550 VF for live migration"
 
-static const struct vfm_family ixgbevf_family = {
+VISIBLE_IF_KUNIT const struct vfm_family ixgbevf_family = {
 	.name = "vf",
 	.pretty_name = "ixgbevf (82599/X540/X550 VF), mediated",
 	.description = "Intel 82599/X540/X550 VF: rings and mailbox mediated, up to 8 queue pairs",
@@ -55,6 +56,7 @@ static const struct vfm_family ixgbevf_family = {
 	.mbx_parse = ixgbevf_mbx_parse,
 	.mbx_reply = vfm_rmbx_reply,
 };
+EXPORT_SYMBOL_IF_KUNIT(ixgbevf_family);
 
 static int ixgbevf_mdev_probe(struct pci_dev *pdev,
 			      const struct pci_device_id *id)

@@ -161,6 +161,7 @@ void vfm_mbx_reset(struct vfm_dev *vd)
 	memset(vd->mbx.out, 0, sizeof(vd->mbx.out));
 	vd->mbx.nlog = 0;
 	spin_unlock(&vd->mbx_lock);
+	vfm_msg_reset(vd);
 }
 
 /* A read of the mailbox control showed @val; under mbx_lock. */
@@ -356,6 +357,12 @@ VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 		spin_lock(&vd->mbx_lock);
 		vfm_mbx_settle(vd, val);
 		spin_unlock(&vd->mbx_lock);
+		return val;
+	case VFM_REG_RING_HEAD:
+		val = ioread32(addr);
+		if (reg.ring < fam->nr_rings &&
+		    fam->ring_dir[reg.ring] == VFM_RING_MSG_RX)
+			vfm_msg_seen(vd, &vd->rings[reg.ring], val);
 		return val;
 	case VFM_REG_STAT:
 		if (reg.word < fam->nr_stats && fam->stat_hi &&

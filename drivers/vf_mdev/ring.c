@@ -38,6 +38,7 @@
 void vfm_ring_init(struct vfm_ring *r, u8 dir)
 {
 	mutex_init(&r->setup);
+	mutex_init(&r->msg);
 	spin_lock_init(&r->lock);
 	memset(&r->cfg, 0, sizeof(r->cfg));
 	r->cfg.dir = dir;
@@ -160,7 +161,7 @@ static void vfm_ring_wb_put_locked(struct vfm_dev *vd, struct vfm_ring *r)
  * r->setup.  Fails with EINVAL for an impossible geometry and EFAULT for
  * memory the VMM did not map.
  */
-static int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
+int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	struct vfm_run (*slots)[VFM_MAX_TARGETS];
@@ -236,7 +237,7 @@ static void vfm_ring_error(struct vfm_ring *r)
 }
 
 /* Copy descriptor @idx out of the pinned ring; under r->lock. */
-static void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize)
+void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize)
 {
 	u64 off = (r->map_base & ~PAGE_MASK) + (u64)idx * dsize;
 	void *va;
@@ -314,8 +315,8 @@ static u32 vfm_ring_reg(struct vfm_dev *vd, struct vfm_ring *r, u8 cls)
  * the guest wrote it (held while the device is being stopped); otherwise
  * the core itself hands the device its tail (restart, restore).
  */
-static int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r,
-			     u32 new_tail, bool guest)
+int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
+		      bool guest)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	void __iomem *tail_reg = vd->par->bar0 +
@@ -490,6 +491,8 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 	void *slots = NULL;
 	int ret = 0;
 
+	if (reg.cls == VFM_REG_RING_TAIL && r->cfg.dir == VFM_RING_MSG_TX)
+		return vfm_msg_doorbell(vd, r, val);
 	if (reg.cls == VFM_REG_RING_TAIL)
 		return vfm_ring_doorbell(vd, r, val, true);
 
@@ -516,11 +519,21 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 		if (!r->mapped || val < r->nslots) {
 			r->tail = val;
 			r->fwd = val;
+			r->msg_seen = val;
 		}
 		spin_unlock(&r->lock);
 		break;
 	case VFM_REG_RING_CTRL: {
 		bool en = fam->ring_enable(val);
+
+		if (fam->ring_len && fam->ring_len(val) != r->cfg.len) {
+			/* The length is in this register too: a new ring. */
+			spin_lock(&r->lock);
+			r->cfg.len = fam->ring_len(val);
+			vfm_ring_unmap_locked(vd, r, &pages, &slots);
+			r->cfg.enabled = false;
+			spin_unlock(&r->lock);
+		}
 
 		if (en && !r->cfg.enabled) {
 			ret = vfm_ring_map(vd, r);
@@ -570,6 +583,79 @@ out_unlock:
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_ring_write);
+
+/**
+ * vfm_ring_configure - a message gave ring @idx its geometry
+ * @vd: device
+ * @idx: ring index
+ * @cfg: base, length, buffer layout, head write-back
+ *
+ * For families whose rings have no base or length registers: what the
+ * ring held is let go, it restarts at head 0 (the PF built a new queue
+ * context), disabled.  Returns 0, or a negative errno when the head
+ * write-back page cannot be held.
+ */
+int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
+		       const struct vfm_ring_cfg *cfg)
+{
+	struct vfm_ring *r = &vd->rings[idx];
+	struct page **pages;
+	void *slots;
+	int ret;
+
+	mutex_lock(&r->setup);
+	spin_lock(&r->lock);
+	vfm_ring_unmap_locked(vd, r, &pages, &slots);
+	r->base_lo = lower_32_bits(cfg->base);
+	r->base_hi = upper_32_bits(cfg->base);
+	r->cfg.base = cfg->base;
+	r->cfg.len = cfg->len;
+	r->cfg.mode = cfg->mode;
+	r->cfg.buf_len = cfg->buf_len;
+	r->cfg.hdr_split = cfg->hdr_split;
+	r->cfg.hdr_len = cfg->hdr_len;
+	r->cfg.enabled = false;
+	r->tail = 0;
+	r->fwd = 0;
+	r->msg_seen = 0;
+	spin_unlock(&r->lock);
+	r->wb_lo = cfg->wb_en ? lower_32_bits(cfg->wb_addr) | 1 : 0;
+	r->wb_hi = cfg->wb_en ? upper_32_bits(cfg->wb_addr) : 0;
+	ret = vfm_ring_wb_update(vd, r);
+	mutex_unlock(&r->setup);
+	kfree(pages);
+	kvfree(slots);
+	return ret;
+}
+
+/**
+ * vfm_ring_set_enabled - a message enabled or disabled ring @idx
+ * @vd: device
+ * @idx: ring index
+ * @en: enable
+ *
+ * Enabling maps the ring (refused, EINVAL or EFAULT, when it has no
+ * geometry or its memory is not mapped); disabling lets go of what its
+ * descriptors held.
+ */
+int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en)
+{
+	struct vfm_ring *r = &vd->rings[idx];
+	int ret = 0;
+
+	mutex_lock(&r->setup);
+	if (en && !r->cfg.enabled)
+		ret = vfm_ring_map(vd, r);
+	if (!ret) {
+		spin_lock(&r->lock);
+		if (!en && r->cfg.enabled)
+			vfm_ring_put_slots(vd, r);
+		r->cfg.enabled = en;
+		spin_unlock(&r->lock);
+	}
+	mutex_unlock(&r->setup);
+	return ret;
+}
 
 /**
  * vfm_rings_reset - forget ring state after a function reset or on close

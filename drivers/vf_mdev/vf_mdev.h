@@ -20,7 +20,7 @@
 struct pci_dev;
 struct module;
 
-#define VFM_MAX_RINGS		32
+#define VFM_MAX_RINGS		34	/* X710: 16 queue pairs and the admin queue */
 #define VFM_MAX_TARGETS		2	/* DMA addresses one descriptor may carry */
 #define VFM_MBX_MAX_WORDS	16
 #define VFM_MAX_DESC_SIZE	32
@@ -69,6 +69,9 @@ struct vfm_reg {
 enum vfm_ring_dir {
 	VFM_RING_RX,
 	VFM_RING_TX,
+	VFM_RING_MSG_TX,	/* messages to the PF: read at the doorbell */
+	VFM_RING_MSG_RX,	/* the PF's messages: device-written */
+	VFM_RING_NR_DIRS
 };
 
 /**
@@ -150,6 +153,60 @@ struct vfm_cfg_rec {
 	u8 rwords;
 	u32 msg[VFM_MBX_MAX_WORDS];
 	u32 reply[VFM_MBX_MAX_WORDS];
+};
+
+/**
+ * struct vfm_log_op - one change a message makes to the configuration log
+ * @op: enum vfm_mbx_op
+ * @key: record key
+ * @mask: key mask for VFM_MBX_FORGET_CLASS
+ * @words: record length (VFM_MBX_RECORD, VFM_MBX_RESET)
+ * @w: the record: a family-defined encoding a replay can send again
+ */
+struct vfm_log_op {
+	u8 op;
+	u32 key;
+	u32 mask;
+	u8 words;
+	u32 w[VFM_MBX_MAX_WORDS];
+};
+
+/**
+ * struct vfm_ring_set - a ring's geometry, from a message
+ * @ring: ring index
+ * @cfg: base, len, buffer layout and head write-back (@cfg.dir ignored)
+ */
+struct vfm_ring_set {
+	u8 ring;
+	struct vfm_ring_cfg cfg;
+};
+
+#define VFM_MSG_MAX_LOG		128
+#define VFM_MSG_MAX_BUF		4096
+
+/**
+ * struct vfm_msg_action - what one message on a message ring means
+ * @err: refused (never reaches the PF): a negative errno
+ * @why: the reason of a refusal, for the log
+ * @id: what identifies the PF's answer (passed to msg_reply)
+ * @nrings: entries in @rings
+ * @rings: rings the message (re)configures: each restarts at head 0,
+ *	disabled
+ * @enable: rings the message enables (bit n = ring n)
+ * @disable: rings it disables
+ * @nlog: entries in @log
+ * @log: configuration log changes, applied when the PF answers success
+ */
+struct vfm_msg_action {
+	int err;
+	const char *why;
+	u32 id;
+	u8 nrings;
+	struct vfm_ring_set rings[VFM_MAX_RINGS];
+	u64 enable;
+	u64 disable;
+	unsigned int nlog;
+	struct vfm_log_op log[VFM_MSG_MAX_LOG];
 };
 
 /**
@@ -288,6 +345,15 @@ struct vfm_mig_ops {
  * @mbx_parse: classify a guest->PF message for the configuration log
  * @mbx_reply: PF reply word 0 for message @id: 1 = ack, 0 = nack,
  *	-1 = not a reply to @id
+ * @ring_len: optional: the ring length in bytes a VFM_REG_RING_CTRL value
+ *	carries (a queue whose length and enable share a register)
+ * @msg_parse: optional, for VFM_RING_MSG_TX rings: what the message a
+ *	descriptor @desc posts means (@buf, @len: its buffer, copied out of
+ *	guest memory); the core applies @act before the device sees the
+ *	descriptor, or refuses it (the tail stops before it) on @act->err
+ * @msg_reply: optional, for VFM_RING_MSG_RX rings: whether the descriptor
+ *	@desc (written back by the device) answers message @id: 1 = success,
+ *	0 = failure, -1 = not an answer to @id
  */
 struct vfm_family {
 	const char *name;
@@ -297,7 +363,7 @@ struct vfm_family {
 	u32 trap_pages;
 	u8 nr_rings;
 	u8 ring_dir[VFM_MAX_RINGS];
-	u8 desc_size[2];
+	u8 desc_size[VFM_RING_NR_DIRS];
 	u32 max_ring_len;
 	u8 mbx_words;
 	u32 mbx_r2c;
@@ -318,6 +384,10 @@ struct vfm_family {
 	void (*mbx_parse)(const u32 *msg, unsigned int words,
 			  struct vfm_mbx_action *act);
 	int (*mbx_reply)(u32 word0, u32 id);
+	u32 (*ring_len)(u32 ctrl);
+	void (*msg_parse)(const void *desc, const u8 *buf, u32 len,
+			  struct vfm_msg_action *act);
+	int (*msg_reply)(const void *desc, u32 id);
 };
 
 /*

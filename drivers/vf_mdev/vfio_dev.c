@@ -475,7 +475,7 @@ struct vfm_dev *vfm_kunit_dev_create(const struct vfm_family *fam,
 	par->dev = dev;
 	par->bar0 = bar0;
 	par->bars[0] = bar0;
-	vfm_regmap_build(fam, 0x4000, &par->map, &par->mbx_ctrl_off);
+	vfm_regmap_build(fam, 0x10000, &par->map, &par->mbx_ctrl_off);
 	vfm_dev_setup(vd, par);
 	vfm_pcache_init(&vd->pc, ops, max_pages, U64_MAX);
 	vd->open = true;

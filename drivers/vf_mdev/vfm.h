@@ -32,6 +32,7 @@
 
 struct vfm_dev;
 struct vfm_migf;
+struct vfm_msg_pending;
 
 #define VFM_PIN_DIRTY	0
 
@@ -145,6 +146,10 @@ struct vfm_run {
  * @descs: descriptors posted
  * @hits: buffer pages found in the pin cache
  * @errors: refused writes
+ * @msg: serialises the doorbells of a message ring (msg.c), taken
+ *	before @setup
+ * @msg_seen: message rings the device writes: the next descriptor whose
+ *	write-back has not been looked at for an answer
  */
 struct vfm_ring {
 	struct mutex setup;	/* protects mapping and geometry changes */
@@ -171,6 +176,8 @@ struct vfm_ring {
 	u64 descs;
 	u64 hits;
 	u64 errors;
+	struct mutex msg;	/* serialises message doorbells */
+	u32 msg_seen;
 };
 
 /**
@@ -436,6 +443,8 @@ struct vfm_parent {
  * @mig: migration state
  * @dlog: DMA logging session
  * @port: the mediator's own access to the VF (quiesce, restore, replay)
+ * @msg_pending: the configuration log changes of the last message on a
+ *	message ring, until the PF answers it (under @mbx_lock)
  * @port_r2c: read-to-clear mailbox bits the port consumed (its own, not
  *	the guest's), under @mig.lock
  */
@@ -463,6 +472,7 @@ struct vfm_dev {
 	struct vfm_dlog dlog;
 	struct vfm_port port;
 	u32 port_r2c;
+	struct vfm_msg_pending *msg_pending;
 };
 
 static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
@@ -513,6 +523,20 @@ int vfm_rings_release(struct vfm_dev *vd);
 void vfm_rings_release_consumed(struct vfm_dev *vd);
 void vfm_rings_writable(struct vfm_dev *vd,
 			void (*fn)(void *arg, u64 pfn, u32 n), void *arg);
+int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
+		      bool guest);
+int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r);
+void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize);
+int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
+		       const struct vfm_ring_cfg *cfg);
+int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en);
+
+/* msg.c */
+int vfm_msg_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail);
+void vfm_msg_seen(struct vfm_dev *vd, struct vfm_ring *r, u32 head);
+void vfm_msg_reset(struct vfm_dev *vd);
+void vfm_log_ops_apply(struct vfm_mbx *m, const struct vfm_log_op *op,
+		       unsigned int n);
 
 /* mmio.c */
 ssize_t vfm_bar_rw(struct vfm_dev *vd, int bar, char __user *buf,

@@ -16,7 +16,7 @@
 #include <linux/unaligned.h>
 
 #include "i40e_mdev.h"
-#include "vfm.h"
+#include "fake.h"
 
 static void i40e_classify_test(struct kunit *test)
 {
@@ -33,8 +33,8 @@ static void i40e_classify_test(struct kunit *test)
 		{ 0x2040, VFM_REG_PASS, 0 },
 		{ 0x2800, VFM_REG_PASS, 0 },	/* VFINT_ITRN1(0, 0) */
 		{ 0x28bc, VFM_REG_PASS, 0 },
-		{ 0x6000, VFM_REG_DENY, 0 },	/* ARQBAH */
-		{ 0x8400, VFM_REG_DENY, 0 },	/* ATQT */
+		{ 0x6000, VFM_REG_RING_BASE_HI, I40E_RING_AQ(I40E_ARQ) },
+		{ 0x8400, VFM_REG_RING_TAIL, I40E_RING_AQ(I40E_ATQ) },
 		{ 0x8800, VFM_REG_PASS, 0 },	/* VFGEN_RSTAT */
 	};
 	static const struct {
@@ -65,12 +65,15 @@ static void i40e_classify_test(struct kunit *test)
 		struct vfm_reg r = i40e_classify_aq(aq[i].off);
 
 		KUNIT_EXPECT_EQ_MSG(test, r.cls, aq[i].cls, "off %#x", aq[i].off);
-		KUNIT_EXPECT_EQ_MSG(test, r.ring, aq[i].aq, "off %#x", aq[i].off);
+		if (r.cls != VFM_REG_PASS)
+			KUNIT_EXPECT_EQ_MSG(test, r.ring, I40E_RING_AQ(aq[i].aq),
+					    "off %#x", aq[i].off);
 	}
 	/* iavf: 32 entries, enabled. */
 	KUNIT_EXPECT_EQ(test, 32U * 32, i40e_aq_len(I40E_AQLEN_ENABLE | 32));
 	KUNIT_EXPECT_EQ(test, 1023U * 32, i40e_aq_len(0xffffffff));
-	KUNIT_EXPECT_FALSE(test, i40e_ring_enable(0xffffffff));
+	KUNIT_EXPECT_TRUE(test, i40e_ring_enable(I40E_AQLEN_ENABLE | 32));
+	KUNIT_EXPECT_FALSE(test, i40e_ring_enable(32));
 	KUNIT_EXPECT_FALSE(test, i40e_dev_reset(0xffffffff));
 }
 
@@ -90,6 +93,10 @@ static void i40e_regmap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x003cU, map->ring[I40E_RING_TX(15)][VFM_REG_RING_TAIL]);
 	KUNIT_EXPECT_EQ(test, VFM_NO_REG, map->ring[I40E_RING_RX(5)][VFM_REG_RING_HEAD]);
 	KUNIT_EXPECT_EQ(test, VFM_NO_REG, map->ring[0][VFM_REG_RING_BASE_LO]);
+	KUNIT_EXPECT_EQ(test, (u32)I40E_ATQT,
+			map->ring[I40E_RING_AQ(I40E_ATQ)][VFM_REG_RING_TAIL]);
+	KUNIT_EXPECT_EQ(test, (u32)I40E_ARQLEN,
+			map->ring[I40E_RING_AQ(I40E_ARQ)][VFM_REG_RING_CTRL]);
 }
 
 static void i40e_desc(u8 *d, u64 q0, u64 q1)
@@ -241,9 +248,9 @@ static u32 i40e_vsiq(u8 *b, u16 vsi, unsigned int n, const u16 *qids,
 	return VC_VSIQ_HDR + n * VC_QPAIR_SIZE;
 }
 
-static struct i40e_vc_action *i40e_act(struct kunit *test)
+static struct vfm_msg_action *i40e_act(struct kunit *test)
 {
-	struct i40e_vc_action *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct vfm_msg_action *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	return a;
@@ -252,7 +259,7 @@ static struct i40e_vc_action *i40e_act(struct kunit *test)
 static void i40e_vc_queues_test(struct kunit *test)
 {
 	static const u16 qids[] = { 0, 3 };
-	struct i40e_vc_action *a = i40e_act(test);
+	struct vfm_msg_action *a = i40e_act(test);
 	u8 *b = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	u32 len;
 
@@ -272,11 +279,11 @@ static void i40e_vc_queues_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, a->rings[1].cfg.hdr_split);
 	KUNIT_EXPECT_EQ(test, I40E_RING_RX(3), (int)a->rings[3].ring);
 	/* Forget the old queue records, then one record per pair. */
-	KUNIT_ASSERT_EQ(test, 3U, a->nrec);
-	KUNIT_EXPECT_EQ(test, (u8)VFM_MBX_FORGET_CLASS, a->rec[0].op);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_VSI_QUEUES, 3), a->rec[2].key);
-	KUNIT_EXPECT_EQ(test, 16, (int)a->rec[2].words);
-	KUNIT_EXPECT_EQ(test, 0x400000U, a->rec[2].w[5]);
+	KUNIT_ASSERT_EQ(test, 3U, a->nlog);
+	KUNIT_EXPECT_EQ(test, (u8)VFM_MBX_FORGET_CLASS, a->log[0].op);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_VSI_QUEUES, 3), a->log[2].key);
+	KUNIT_EXPECT_EQ(test, 16, (int)a->log[2].words);
+	KUNIT_EXPECT_EQ(test, 0x400000U, a->log[2].w[5]);
 
 	/* Header split and head write-back: supported, both device-written. */
 	len = i40e_vsiq(b, 7, 1, qids, true, true);
@@ -300,7 +307,7 @@ static void i40e_vc_queues_test(struct kunit *test)
 static void i40e_vc_queues_hostile_test(struct kunit *test)
 {
 	static const u16 qids[] = { 0, 1 }, dup[] = { 2, 2 }, big[] = { 16 };
-	struct i40e_vc_action *a = i40e_act(test);
+	struct vfm_msg_action *a = i40e_act(test);
 	u8 *b = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	u8 *p = b + VC_VSIQ_HDR, *rx = p + VC_RXQ;
 	u32 len;
@@ -311,7 +318,7 @@ static void i40e_vc_queues_hostile_test(struct kunit *test)
 		i40e_vc_parse(VC_CONFIG_VSI_QUEUES, b, len, a);		\
 		KUNIT_EXPECT_NE_MSG(test, 0, a->err, "%s", #fixup);	\
 		KUNIT_EXPECT_EQ_MSG(test, 0, (int)a->nrings, "%s", #fixup); \
-		KUNIT_EXPECT_EQ_MSG(test, 0U, a->nrec, "%s", #fixup);	\
+		KUNIT_EXPECT_EQ_MSG(test, 0U, a->nlog, "%s", #fixup);	\
 	} while (0)
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
@@ -339,28 +346,12 @@ static void i40e_vc_queues_hostile_test(struct kunit *test)
 #undef I40E_BAD
 }
 
-/* Apply one message's log actions to a core log, as the core would. */
-static void i40e_apply(struct vfm_mbx *m, const struct i40e_vc_action *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->nrec; i++) {
-		const struct i40e_vc_rec *r = &a->rec[i];
-		struct vfm_mbx_action act = {
-			.op = r->op, .key = r->key, .mask = r->mask,
-			.record = r->op == VFM_MBX_RESET,
-		};
-
-		vfm_cfg_log_apply(m, &act, r->w, r->words);
-	}
-}
-
 static void i40e_msg(struct kunit *test, struct vfm_mbx *m,
-		     struct i40e_vc_action *a, u32 op, const void *buf, u32 len)
+		     struct vfm_msg_action *a, u32 op, const void *buf, u32 len)
 {
 	i40e_vc_parse(op, buf, len, a);
 	KUNIT_EXPECT_EQ_MSG(test, 0, a->err, "op %u: %s", op, a->why ?: "");
-	i40e_apply(m, a);
+	vfm_log_ops_apply(m, a->log, a->nlog);
 }
 
 static void i40e_eth(u8 *b, unsigned int n, u8 last)
@@ -381,7 +372,7 @@ static void i40e_vc_log_test(struct kunit *test)
 {
 	static const u16 q4[] = { 0, 1, 2, 3 }, q2[] = { 0, 1 };
 	struct vfm_mbx *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct i40e_vc_action *a = i40e_act(test);
+	struct vfm_msg_action *a = i40e_act(test);
 	u8 *b = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	u8 ver[8] = { 1, 0, 0, 0, 1, 0, 0, 0 };
 	u8 caps[4] = { 0xa1, 0x00, 0x0b, 0x00 };
@@ -404,8 +395,8 @@ static void i40e_vc_log_test(struct kunit *test)
 		 i40e_vsiq(b, 7, 2, q2, false, false));
 	KUNIT_EXPECT_EQ(test, 5U, m->nlog);
 	i40e_msg(test, m, a, VC_ENABLE_QUEUES, qsel, 12);
-	KUNIT_EXPECT_EQ(test, GENMASK(3, 0) | GENMASK(I40E_RING_TX(3), I40E_RING_TX(0)),
-			a->enable);
+	KUNIT_EXPECT_EQ(test, GENMASK_ULL(3, 0) |
+			GENMASK_ULL(I40E_RING_TX(3), I40E_RING_TX(0)), a->enable);
 	i40e_eth(b, 3, 0x10);
 	i40e_msg(test, m, a, VC_ADD_ETH_ADDR, b, 4 + 8 * 3);
 	KUNIT_EXPECT_EQ(test, 9U, m->nlog);
@@ -425,14 +416,14 @@ static void i40e_vc_log_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 8U, m->nlog);
 	/* Queries leave no trace. */
 	i40e_msg(test, m, a, VC_GET_STATS, qsel, 12);
-	KUNIT_EXPECT_EQ(test, 0U, a->nrec);
+	KUNIT_EXPECT_EQ(test, 0U, a->nlog);
 	for (i = 0; i < m->nlog; i++)
 		KUNIT_EXPECT_NE(test, (u32)VC_GET_STATS, m->log[i].msg[0]);
 }
 
 static void i40e_vc_records_test(struct kunit *test)
 {
-	struct i40e_vc_action *a = i40e_act(test);
+	struct vfm_msg_action *a = i40e_act(test);
 	u8 *b = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	unsigned int i;
 
@@ -447,43 +438,43 @@ static void i40e_vc_records_test(struct kunit *test)
 	}
 	i40e_vc_parse(VC_CONFIG_IRQ_MAP, b, 2 + 24, a);
 	KUNIT_ASSERT_EQ(test, 0, a->err);
-	KUNIT_ASSERT_EQ(test, 2U, a->nrec);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_IRQ_MAP, 2), a->rec[1].key);
+	KUNIT_ASSERT_EQ(test, 2U, a->nlog);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_IRQ_MAP, 2), a->log[1].key);
 	/* RSS key of 52 bytes, LUT of 64: two records each. */
 	put_unaligned_le16(7, b);
 	put_unaligned_le16(52, b + 2);
 	memset(b + 4, 0xab, 52);
 	i40e_vc_parse(VC_CONFIG_RSS_KEY, b, 4 + 52, a);
 	KUNIT_ASSERT_EQ(test, 0, a->err);
-	KUNIT_EXPECT_EQ(test, 2U, a->nrec);
-	KUNIT_EXPECT_EQ(test, 48U | 4 << 16, a->rec[1].w[2]);
+	KUNIT_EXPECT_EQ(test, 2U, a->nlog);
+	KUNIT_EXPECT_EQ(test, 48U | 4 << 16, a->log[1].w[2]);
 	put_unaligned_le16(64, b + 2);
 	i40e_vc_parse(VC_CONFIG_RSS_LUT, b, 4 + 64, a);
 	KUNIT_ASSERT_EQ(test, 0, a->err);
-	KUNIT_EXPECT_EQ(test, 2U, a->nrec);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_RSS_LUT, 1), a->rec[1].key);
+	KUNIT_EXPECT_EQ(test, 2U, a->nlog);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_RSS_LUT, 1), a->log[1].key);
 	/* Fixed-size ones. */
 	i40e_vc_parse(VC_SET_RSS_HENA, b, 8, a);
-	KUNIT_EXPECT_EQ(test, 1U, a->nrec);
+	KUNIT_EXPECT_EQ(test, 1U, a->nlog);
 	i40e_vc_parse(VC_CONFIG_PROMISC, b, 4, a);
-	KUNIT_EXPECT_EQ(test, 1U, a->nrec);
+	KUNIT_EXPECT_EQ(test, 1U, a->nlog);
 	i40e_vc_parse(VC_ENABLE_VLAN_STRIP_V2, b, 16, a);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ENABLE_VLAN_STRIP_V2, 0), a->rec[0].key);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ENABLE_VLAN_STRIP_V2, 0), a->log[0].key);
 	i40e_vc_parse(VC_DISABLE_VLAN_INSERT_V2, b, 16, a);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ENABLE_VLAN_INSERT_V2, 0), a->rec[0].key);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ENABLE_VLAN_INSERT_V2, 0), a->log[0].key);
 	put_unaligned_le16(8, b);
 	i40e_vc_parse(VC_REQUEST_QUEUES, b, 2, a);
 	KUNIT_EXPECT_EQ(test, 0, a->err);
-	KUNIT_EXPECT_EQ(test, 8U, a->rec[0].w[1] & 0xffff);
+	KUNIT_EXPECT_EQ(test, 8U, a->log[0].w[1] & 0xffff);
 	/* VLAN v2 filters: add then delete by the same key. */
 	memset(b, 0, 8 + 32);
 	put_unaligned_le16(1, b + 2);
 	put_unaligned_le16(0x0064, b + 8 + 8);	/* outer tci: VLAN 100 */
 	i40e_vc_parse(VC_ADD_VLAN_V2, b, 8 + 32, a);
-	KUNIT_ASSERT_EQ(test, 1U, a->nrec);
+	KUNIT_ASSERT_EQ(test, 1U, a->nlog);
 	i40e_vc_parse(VC_DEL_VLAN_V2, b, 8 + 32, a);
-	KUNIT_EXPECT_EQ(test, (u8)VFM_MBX_FORGET, a->rec[0].op);
-	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ADD_VLAN_V2, 100), a->rec[0].key);
+	KUNIT_EXPECT_EQ(test, (u8)VFM_MBX_FORGET, a->log[0].op);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_ADD_VLAN_V2, 100), a->log[0].key);
 }
 
 /* Malformed, oversized, hostile and unknown messages. */
@@ -525,7 +516,7 @@ static void i40e_vc_hostile_test(struct kunit *test)
 		{ 0xffffffff, 0, 0, false },
 		{ VC_VERSION, 4097, 0, true },
 	};
-	struct i40e_vc_action *a = i40e_act(test);
+	struct vfm_msg_action *a = i40e_act(test);
 	u8 *b = kunit_kzalloc(test, 8192, GFP_KERNEL);
 	unsigned int i;
 
@@ -545,10 +536,10 @@ static void i40e_vc_hostile_test(struct kunit *test)
 				    cases[i].len);
 		if (a->err) {
 			KUNIT_EXPECT_NOT_NULL(test, a->why);
-			KUNIT_EXPECT_EQ(test, 0U, a->nrec);
+			KUNIT_EXPECT_EQ(test, 0U, a->nlog);
 		}
 		if (!cases[i].refused && cases[i].op != VC_GET_VF_RESOURCES)
-			KUNIT_EXPECT_EQ_MSG(test, 0U, a->nrec, "case %u", i);
+			KUNIT_EXPECT_EQ_MSG(test, 0U, a->nlog, "case %u", i);
 	}
 	/* A VLAN id beyond 12 bits. */
 	put_unaligned_le16(7, b);
@@ -659,6 +650,181 @@ static void i40e_restore_plan_test(struct kunit *test)
 	}
 }
 
+/* Fake guest memory for the through-the-core test, by page. */
+#define PG(n)		(FAKE_IOVA + (n) * PAGE_SIZE)
+#define ATQ_PG		0
+#define ARQ_PG		1
+#define MSG_PG		2	/* message buffers, 1 KiB each */
+#define ARQBUF_PG	3	/* 3..10 */
+#define RXR_PG		16	/* 512 x 32 bytes: 16..19 */
+#define TXR_PG		20	/* 512 x 16 bytes: 20..21 */
+#define WB_PG		22
+#define BUF_PG		24
+
+static void i40e_trap_wr(struct vfm_fake *f, u32 off, u32 val, int want)
+{
+	KUNIT_EXPECT_EQ_MSG(f->test, want,
+			    vfm_trap_write(f->vd, i40e_classify(off), off, val),
+			    "write %#x to %#x", val, off);
+}
+
+/* The guest posts message @n (opcode @op, @len bytes of @msg) on the ATQ. */
+static int i40e_post(struct vfm_fake *f, u32 n, u32 op, const void *msg,
+		     u32 len, u64 addr)
+{
+	u16 flags = I40E_AQ_FLAG_SI | (len ? I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_RD : 0);
+	u8 d[32];
+
+	if (len && addr == PG(MSG_PG) + n * 1024)
+		vfm_fake_write(f, addr, msg, len);
+	i40e_aqd(d, flags, I40E_AQ_OP_SEND_TO_PF, len, addr, op, 0);
+	vfm_fake_write(f, PG(ATQ_PG) + 32 * n, d, 32);
+	return vfm_trap_write(f->vd, i40e_classify(I40E_ATQT), I40E_ATQT,
+			      (n + 1) % 32);
+}
+
+/* The PF answers @op in ARQ slot @n; the guest reads ARQH. */
+static void i40e_answer(struct vfm_fake *f, u32 n, u32 op, u32 ret)
+{
+	u8 d[32];
+
+	i40e_aqd(d, I40E_AQ_FLAG_DD | I40E_AQ_FLAG_CMP | I40E_AQ_FLAG_BUF,
+		 I40E_AQ_OP_SEND_TO_VF, 16, PG(ARQBUF_PG + n), op, ret);
+	vfm_fake_write(f, PG(ARQ_PG) + 32 * n, d, 32);
+	vfm_fake_set_reg(f, I40E_ARQH, n + 1);
+	vfm_trap_read(f->vd, i40e_classify(I40E_ARQH), I40E_ARQH);
+}
+
+/*
+ * iavf's bring-up through the core: the admin queues are mapped when
+ * enabled, ARQ buffers held for the device to write, CONFIG_VSI_QUEUES
+ * read out of guest memory gives the rings their geometry before the PF
+ * sees it, ENABLE_QUEUES maps them, the PF's answers on the ARQ apply the
+ * log, and data doorbells then work.  Hostile messages stop the ATQ.
+ */
+static void i40e_core_test(struct kunit *test)
+{
+	static const u16 q0[] = { 0 }, q5[] = { 5 };
+	u8 qsel[12] = { };
+	struct vfm_fake *f;
+	struct vfm_ring *rx, *tx;
+	u8 *b = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	u8 d[32];
+	u32 len, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	f = vfm_fake_setup(test, &i40e_family, 64);
+	rx = &f->vd->rings[I40E_RING_RX(0)];
+	tx = &f->vd->rings[I40E_RING_TX(0)];
+
+	/* Admin queues as iavf sets them up: 32-entry ATQ, 8-entry ARQ. */
+	i40e_trap_wr(f, I40E_ATQBAL, lower_32_bits(PG(ATQ_PG)), 0);
+	i40e_trap_wr(f, I40E_ATQBAH, 0, 0);
+	i40e_trap_wr(f, I40E_ATQH, 0, 0);
+	i40e_trap_wr(f, I40E_ATQT, 0, 0);
+	i40e_trap_wr(f, I40E_ATQLEN, 32 | I40E_AQLEN_ENABLE, 0);
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(ATQ_PG)));
+	i40e_trap_wr(f, I40E_ARQBAL, lower_32_bits(PG(ARQ_PG)), 0);
+	i40e_trap_wr(f, I40E_ARQBAH, 0, 0);
+	i40e_trap_wr(f, I40E_ARQH, 0, 0);
+	i40e_trap_wr(f, I40E_ARQLEN, 8 | I40E_AQLEN_ENABLE, 0);
+	for (i = 0; i < 8; i++) {
+		i40e_aqd(d, I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_LB, 0, 4096,
+			 PG(ARQBUF_PG + i), 0, 0);
+		vfm_fake_write(f, PG(ARQ_PG) + 32 * i, d, 32);
+	}
+	i40e_trap_wr(f, I40E_ARQT, 7, 0);
+	KUNIT_EXPECT_EQ(test, 7U, vfm_fake_reg(f, I40E_ARQT));
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(ARQBUF_PG + 2)));
+
+	/* CONFIG_VSI_QUEUES: one pair, head write-back on. */
+	len = i40e_vsiq(b, 7, 1, q0, false, true);
+	put_unaligned_le64(PG(TXR_PG), b + VC_VSIQ_HDR + VC_TXQ_RING_ADDR);
+	put_unaligned_le64(PG(WB_PG), b + VC_VSIQ_HDR + VC_TXQ_HEADWB_ADDR);
+	put_unaligned_le64(PG(RXR_PG), b + VC_VSIQ_HDR + VC_RXQ + VC_RXQ_RING_ADDR);
+	KUNIT_ASSERT_EQ(test, 0, i40e_post(f, 0, VC_CONFIG_VSI_QUEUES, b, len,
+					   PG(MSG_PG)));
+	KUNIT_EXPECT_EQ(test, 1U, vfm_fake_reg(f, I40E_ATQT));
+	KUNIT_EXPECT_EQ(test, PG(RXR_PG), rx->cfg.base);
+	KUNIT_EXPECT_EQ(test, 512U * 32, rx->cfg.len);
+	KUNIT_EXPECT_EQ(test, 3072U, rx->cfg.buf_len);
+	KUNIT_EXPECT_EQ(test, PG(TXR_PG), tx->cfg.base);
+	KUNIT_EXPECT_TRUE(test, tx->cfg.wb_en);
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(WB_PG)));
+	KUNIT_EXPECT_FALSE(test, rx->cfg.enabled);
+	/* Not in the log until the PF says yes. */
+	KUNIT_EXPECT_EQ(test, 0U, f->vd->mbx.nlog);
+	i40e_answer(f, 0, VC_EVENT, 0);			/* an event first */
+	KUNIT_EXPECT_EQ(test, 0U, f->vd->mbx.nlog);
+	i40e_answer(f, 1, VC_CONFIG_VSI_QUEUES, 0);
+	KUNIT_ASSERT_EQ(test, 1U, f->vd->mbx.nlog);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_VSI_QUEUES, 0),
+			f->vd->mbx.log[0].key);
+
+	/* ENABLE_QUEUES maps the rings; the PF refuses it: no record. */
+	put_unaligned_le32(1, qsel + VC_QSEL_RX);
+	put_unaligned_le32(1, qsel + VC_QSEL_TX);
+	KUNIT_ASSERT_EQ(test, 0, i40e_post(f, 1, VC_ENABLE_QUEUES, qsel, 12,
+					   PG(MSG_PG) + 1024));
+	KUNIT_EXPECT_TRUE(test, rx->cfg.enabled);
+	KUNIT_EXPECT_TRUE(test, rx->mapped);
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(RXR_PG + 3)));
+	i40e_answer(f, 2, VC_ENABLE_QUEUES, (u32)-5);
+	KUNIT_EXPECT_EQ(test, 1U, f->vd->mbx.nlog);
+
+	/* Data: four RX buffers and one TX frame reach the device. */
+	for (i = 0; i < 4; i++) {
+		i40e_desc(d, PG(BUF_PG + i), 0);
+		vfm_fake_write(f, PG(RXR_PG) + 32 * i, d, 32);
+	}
+	i40e_trap_wr(f, I40E_QRX_TAIL(0), 4, 0);
+	KUNIT_EXPECT_EQ(test, 4U, vfm_fake_reg(f, I40E_QRX_TAIL(0)));
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(BUF_PG + 3)));
+	i40e_desc(d, PG(BUF_PG + 8), i40e_txq1(0, 0x3, 60));
+	vfm_fake_write(f, PG(TXR_PG), d, 16);
+	i40e_trap_wr(f, I40E_QTX_TAIL(0), 1, 0);
+	KUNIT_EXPECT_EQ(test, 1U, vfm_fake_reg(f, I40E_QTX_TAIL(0)));
+	/* A ring no message configured refuses its doorbell. */
+	i40e_trap_wr(f, I40E_QRX_TAIL(1), 4, -EINVAL);
+
+	/* Hostile: a count that does not match; enabling queue 5, which has
+	 * no geometry; a buffer in memory the VMM never mapped; an admin
+	 * command other than send_msg_to_pf.  None reaches the device.
+	 */
+	len = i40e_vsiq(b, 7, 1, q0, false, false);
+	put_unaligned_le16(2, b + 2);
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_post(f, 2, VC_CONFIG_VSI_QUEUES,
+						 b, len, PG(MSG_PG) + 2048));
+	put_unaligned_le32(BIT(5), qsel + VC_QSEL_RX);
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_post(f, 2, VC_ENABLE_QUEUES, qsel,
+						 12, PG(MSG_PG) + 2048));
+	KUNIT_EXPECT_EQ(test, -EFAULT, i40e_post(f, 2, VC_GET_STATS, qsel, 12,
+						 0xbad000ULL));
+	KUNIT_EXPECT_EQ(test, 2U, vfm_fake_reg(f, I40E_ATQT));
+	i40e_aqd(d, I40E_AQ_FLAG_SI, 0x0001, 0, 0, 0, 0);
+	vfm_fake_write(f, PG(ATQ_PG) + 64, d, 32);
+	i40e_trap_wr(f, I40E_ATQT, 3, -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, 2U, vfm_fake_reg(f, I40E_ATQT));
+	/* The guest fixes its message: the queue is still as configured. */
+	KUNIT_EXPECT_EQ(test, 0, i40e_post(f, 2, VC_GET_STATS, qsel, 12,
+					   PG(MSG_PG) + 2048));
+	KUNIT_EXPECT_EQ(test, 3U, vfm_fake_reg(f, I40E_ATQT));
+	KUNIT_EXPECT_TRUE(test, rx->mapped);
+
+	/* Queue 5 configured: its record replaces queue 0's in the log. */
+	len = i40e_vsiq(b, 7, 1, q5, false, false);
+	put_unaligned_le64(PG(TXR_PG), b + VC_VSIQ_HDR + VC_TXQ_RING_ADDR);
+	put_unaligned_le64(PG(RXR_PG), b + VC_VSIQ_HDR + VC_RXQ + VC_RXQ_RING_ADDR);
+	KUNIT_EXPECT_EQ(test, 0, i40e_post(f, 3, VC_CONFIG_VSI_QUEUES, b, len,
+					   PG(MSG_PG) + 3072));
+	i40e_answer(f, 3, VC_CONFIG_VSI_QUEUES, 0);
+	KUNIT_ASSERT_EQ(test, 1U, f->vd->mbx.nlog);
+	KUNIT_EXPECT_EQ(test, I40E_KEY(VC_CONFIG_VSI_QUEUES, 5),
+			f->vd->mbx.log[0].key);
+	KUNIT_EXPECT_EQ(test, PG(RXR_PG), f->vd->rings[I40E_RING_RX(5)].cfg.base);
+	KUNIT_EXPECT_EQ(test, 1, vfm_fake_refs(f, PG(WB_PG)));
+}
+
 static struct kunit_case i40e_cases[] = {
 	KUNIT_CASE(i40e_classify_test),
 	KUNIT_CASE(i40e_regmap_test),
@@ -672,6 +838,7 @@ static struct kunit_case i40e_cases[] = {
 	KUNIT_CASE(i40e_vc_hostile_test),
 	KUNIT_CASE(i40e_vc_reply_test),
 	KUNIT_CASE(i40e_restore_plan_test),
+	KUNIT_CASE(i40e_core_test),
 	{}
 };
 

@@ -287,29 +287,6 @@ static void ixgbevf_mbx_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -1, vfm_rmbx_reply(0x00000004, 4));
 }
 
-static struct vfm_family ixgbevf_test_family;
-
-static void ixgbevf_family_init(void)
-{
-	ixgbevf_test_family = (struct vfm_family) {
-		.name = "vf", .nr_rings = 2 * IXGBEVF_QUEUES,
-		.ring_dir = {
-			[IXGBEVF_RING_RX(0) ... IXGBEVF_RING_RX(7)] = VFM_RING_RX,
-			[IXGBEVF_RING_TX(0) ... IXGBEVF_RING_TX(7)] = VFM_RING_TX,
-		},
-		.trap_pages = BIT(0) | BIT(1) | BIT(2),
-		.desc_size = { 16, 16 }, .max_ring_len = IXGBEVF_MAX_RING_LEN,
-		.mbx_words = 16, .mbx_r2c = VFM_RMBX_R2C,
-		.mbx_req = IXGBEVF_MBX_REQ, .mbx_bits = VFM_RMBX_BITS,
-		.nr_stats = IXGBEVF_NR_STATS, .stat_hi = IXGBEVF_STAT_HI,
-		.stat_hi_bits = IXGBEVF_STAT_HI_BITS,
-		.classify = ixgbevf_classify, .ring_mode = ixgbevf_ring_mode,
-		.ring_enable = ixgbevf_ring_enable, .decode = ixgbevf_decode,
-		.dev_reset = ixgbevf_dev_reset, .mbx_parse = ixgbevf_mbx_parse,
-		.mbx_reply = vfm_rmbx_reply,
-	};
-}
-
 static void ixgbevf_wr(struct vfm_fake *f, u32 off, u32 val)
 {
 	KUNIT_EXPECT_EQ(f->test, 0, vfm_trap_write(f->vd, ixgbevf_classify(off),
@@ -346,8 +323,7 @@ static void ixgbevf_mbx_mediation_test(struct kunit *test)
 {
 	struct vfm_fake *f;
 
-	ixgbevf_family_init();
-	f = vfm_fake_setup(test, &ixgbevf_test_family, 64);
+	f = vfm_fake_setup(test, &ixgbevf_family, 64);
 
 	ixgbevf_exchange(f, IXGBEVF_MSG_API_NEGOTIATE, IXGBEVF_API_14,
 			 ACKED(IXGBEVF_MSG_API_NEGOTIATE), IXGBEVF_API_14);
@@ -400,8 +376,7 @@ static void ixgbevf_mbx_r2c_test(struct kunit *test)
 {
 	struct vfm_fake *f;
 
-	ixgbevf_family_init();
-	f = vfm_fake_setup(test, &ixgbevf_test_family, 64);
+	f = vfm_fake_setup(test, &ixgbevf_family, 64);
 	vfm_fake_set_reg(f, IXGBEVF_VFMAILBOX, IXGBEVF_MBX_RSTD |
 			 IXGBEVF_MBX_PFSTS | IXGBEVF_MBX_RSTI);
 	vfm_mbx_read_ctrl(f->vd, IXGBEVF_VFMAILBOX);
@@ -417,8 +392,7 @@ static void ixgbevf_stats_test(struct kunit *test)
 	u32 want[VFM_MAX_STATS] = { };
 	struct vfm_fake *f;
 
-	ixgbevf_family_init();
-	f = vfm_fake_setup(test, &ixgbevf_test_family, 64);
+	f = vfm_fake_setup(test, &ixgbevf_family, 64);
 	/* Destination hardware: GORC near a 32-bit wrap, GPRC 10. */
 	vfm_fake_set_reg(f, IXGBEVF_VFGORC_LSB, 0xfffffff0);
 	vfm_fake_set_reg(f, IXGBEVF_VFGORC_MSB, 0x3);
@@ -458,8 +432,7 @@ static void ixgbevf_doorbell_test(struct kunit *test)
 	struct vfm_fake *f;
 	u8 d[16];
 
-	ixgbevf_family_init();
-	f = vfm_fake_setup(test, &ixgbevf_test_family, 64);
+	f = vfm_fake_setup(test, &ixgbevf_family, 64);
 	ixgbevf_wr(f, q + IXGBEVF_RXQ_SRRCTL, (5 << 25) | (2 << 8) | 2);
 	ixgbevf_wr(f, q + IXGBEVF_Q_BAL, lower_32_bits(FAKE_IOVA));
 	ixgbevf_wr(f, q + IXGBEVF_Q_BAH, 0);

@@ -17,7 +17,7 @@
 
 #define FAKE_IOVA	0x100000ULL	/* guest memory starts here */
 #define FAKE_PAGES	64
-#define FAKE_BAR0_LEN	0x4000
+#define FAKE_BAR0_LEN	0x10000	/* the largest VF BAR0 (X710: 64 KiB) */
 
 struct vfm_fake {
 	struct kunit *test;
