@@ -7,6 +7,7 @@
 #   make check      W=1 -Werror + sparse (C=2) + checkpatch --strict
 #   make selftests  build the test programs into selftests/build/
 #   make test       all of it, then every test in the QEMU rig
+#   make test-hw    the hardware suite on this host (82599/X710 VFs)
 #   make demo       the user flow, in the QEMU rig
 #   make bench      benchmark programs in the QEMU rig
 #   make soak       test programs over and over in the rig (its stability)
@@ -32,7 +33,7 @@ KVER ?= $(call kenv,KVER)
 KDIR ?= /usr/src/linux-headers-$(KREL)
 KSFT_DIR ?= $(VFMDEV_CACHE)/ksrc-$(KVER)/tools/testing/selftests
 
-.PHONY: all modules deps check selftests test demo bench soak shell clean
+.PHONY: all modules deps check selftests test test-hw demo bench soak shell clean
 
 all: modules
 
@@ -56,6 +57,9 @@ selftests:
 
 test:
 	bash scripts/test.sh
+
+test-hw:
+	bash scripts/test-hw.sh
 
 demo:
 	bash scripts/run-job.sh demo
