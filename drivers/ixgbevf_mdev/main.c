@@ -46,6 +46,7 @@ VISIBLE_IF_KUNIT const struct vfm_family ixgbevf_family = {
 	.nr_stats = IXGBEVF_NR_STATS,
 	.stat_hi = IXGBEVF_STAT_HI,
 	.stat_hi_bits = IXGBEVF_STAT_HI_BITS,
+	.wb_survives_flr = true,	/* TDWBAL/H: hardware.md 4 */
 	.family_id = VF_MDEV_FAMILY_IXGBEVF,
 	.mig = &ixgbevf_mig_ops,
 	.classify = ixgbevf_classify,

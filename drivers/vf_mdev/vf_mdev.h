@@ -332,6 +332,8 @@ struct vfm_mig_ops {
  *	the pair is one counter of 32 + @stat_hi_bits bits, virtualised with
  *	carry (82599's 36-bit octet counters)
  * @stat_hi_bits: width of such a high word
+ * @wb_survives_flr: the head write-back registers keep their value over
+ *	a function reset: the core writes them 0 after each one
  * @family_id: VF_MDEV_FAMILY_* of the device-state stream
  * @mig: migration callbacks (NULL: the family cannot migrate)
  * @classify: meaning of a BAR0 offset inside a trapped page
@@ -372,6 +374,7 @@ struct vfm_family {
 	u8 nr_stats;
 	u32 stat_hi;
 	u8 stat_hi_bits;
+	bool wb_survives_flr;
 	u32 family_id;
 	const struct vfm_mig_ops *mig;
 

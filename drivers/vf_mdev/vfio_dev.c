@@ -28,6 +28,32 @@ static struct vfm_dev *to_vfm(struct vfio_device *vdev)
 	return container_of(vdev, struct vfm_dev, vdev);
 }
 
+/**
+ * vfm_wb_clear - disable every head write-back the device may still have
+ * @vd: device
+ *
+ * For families whose head write-back address survives a function reset
+ * (82599: TDWBAL/H), so that a device reset for a new user never writes
+ * a head into memory the last user had.
+ */
+VISIBLE_IF_KUNIT void vfm_wb_clear(struct vfm_dev *vd)
+{
+	const struct vfm_family *fam = vd->par->family;
+	u8 i;
+
+	if (!fam->wb_survives_flr)
+		return;
+	for (i = 0; i < fam->nr_rings; i++) {
+		const u32 *off = vd->par->map.ring[i];
+
+		if (off[VFM_REG_RING_WB_LO] != VFM_NO_REG)
+			iowrite32(0, vd->par->bar0 + off[VFM_REG_RING_WB_LO]);
+		if (off[VFM_REG_RING_WB_HI] != VFM_NO_REG)
+			iowrite32(0, vd->par->bar0 + off[VFM_REG_RING_WB_HI]);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_wb_clear);
+
 /* Reset the function without the device lock (we own the VF). */
 static int vfm_flr(struct vfm_dev *vd)
 {
@@ -39,6 +65,7 @@ static int vfm_flr(struct vfm_dev *vd)
 	pci_save_state(pdev);
 	ret = pcie_flr(pdev);
 	pci_restore_state(pdev);
+	vfm_wb_clear(vd);
 	if (ret)
 		dev_err(&pdev->dev, "function level reset failed: %pe\n",
 			ERR_PTR(ret));

@@ -556,6 +556,7 @@ void vfm_stat_rebase(struct vfm_dev *vd, unsigned int i, const u32 *want);
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg, u32 off);
 int vfm_trap_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val);
+void vfm_wb_clear(struct vfm_dev *vd);
 struct vfm_dev *vfm_kunit_dev_create(const struct vfm_family *fam,
 				     struct device *dev, void __iomem *bar0,
 				     const struct vfm_dma_ops *ops,

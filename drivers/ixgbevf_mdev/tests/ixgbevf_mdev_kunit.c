@@ -465,6 +465,32 @@ static void ixgbevf_doorbell_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, vfm_fake_refs(f, FAKE_IOVA + 5 * PAGE_SIZE));
 }
 
+/*
+ * TDWBAL/H survive an FLR on this family (hardware.md 4): after each
+ * function reset the core writes every one of them 0, so the device never
+ * writes a head into memory the last user had.
+ */
+static void ixgbevf_flr_wb_test(struct kunit *test)
+{
+	struct vfm_fake *f = vfm_fake_setup(test, &ixgbevf_family, 64);
+	unsigned int q;
+
+	for (q = 0; q < IXGBEVF_QUEUES; q++) {
+		vfm_fake_set_reg(f, IXGBEVF_TXQ(q) + IXGBEVF_TXQ_WBAL, 0x1000 | 1);
+		vfm_fake_set_reg(f, IXGBEVF_TXQ(q) + IXGBEVF_TXQ_WBAH, 0x1);
+	}
+	vfm_fake_set_reg(f, IXGBEVF_TXQ(0) + IXGBEVF_Q_BAL, 0xabc000);
+	vfm_wb_clear(f->vd);
+	for (q = 0; q < IXGBEVF_QUEUES; q++) {
+		KUNIT_EXPECT_EQ(test, 0U, vfm_fake_reg(f, IXGBEVF_TXQ(q) +
+						       IXGBEVF_TXQ_WBAL));
+		KUNIT_EXPECT_EQ(test, 0U, vfm_fake_reg(f, IXGBEVF_TXQ(q) +
+						       IXGBEVF_TXQ_WBAH));
+	}
+	/* Nothing else is touched. */
+	KUNIT_EXPECT_EQ(test, 0xabc000U, vfm_fake_reg(f, IXGBEVF_TXQ(0) + IXGBEVF_Q_BAL));
+}
+
 /* A model of Linux's ixgbe PF (ixgbe_rcv_msg_from_vf), for replays. */
 struct ixgbe_model {
 	u8 mac[ETH_ALEN];	/* assigned; zero: NACK the reset */
@@ -896,6 +922,7 @@ static struct kunit_case ixgbevf_cases[] = {
 	KUNIT_CASE(ixgbevf_mbx_r2c_test),
 	KUNIT_CASE(ixgbevf_stats_test),
 	KUNIT_CASE(ixgbevf_doorbell_test),
+	KUNIT_CASE(ixgbevf_flr_wb_test),
 	KUNIT_CASE(ixgbevf_match_test),
 	KUNIT_CASE(ixgbevf_replay_test),
 	KUNIT_CASE(ixgbevf_replay_probe_test),
