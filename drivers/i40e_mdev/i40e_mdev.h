@@ -161,11 +161,9 @@ extern const struct vfm_family i40e_family;
 
 /* regs.c */
 struct vfm_reg i40e_classify(u32 off);
-void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val);
 bool i40e_ring_enable(u32 val);
 int i40e_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		struct vfm_dma_target *t);
-bool i40e_dev_reset(u32 val);
 int i40e_aq_decode(u8 aq, const void *desc, struct vfm_dma_target *t);
 u32 i40e_aq_len(u32 lenreg);
 

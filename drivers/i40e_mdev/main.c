@@ -24,6 +24,17 @@
 
 #define DRIVER_DESC "Mediated Intel X710/XXV710 VF (iavf)"
 
+/* No buffer-layout register: CONFIG_VSI_QUEUES sets the layout (vc.c). */
+static void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val)
+{
+}
+
+/* The VF resets itself with virtchnl RESET_VF, not a register. */
+static bool i40e_dev_reset(u32 val)
+{
+	return false;
+}
+
 /* No register mailbox: virtchnl goes through the admin queue. */
 static void i40e_mbx_parse(const u32 *msg, unsigned int words,
 			   struct vfm_mbx_action *act)

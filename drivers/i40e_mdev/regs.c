@@ -72,12 +72,6 @@ struct vfm_reg i40e_classify(u32 off)
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_classify);
 
-/* No buffer-layout register: virtchnl sets the layout (vc.c). */
-void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val)
-{
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_ring_mode);
-
 /*
  * Only the admin queues have a control register (ATQLEN/ARQLEN, enable in
  * bit 31); data queues are enabled by ENABLE_QUEUES.
@@ -87,13 +81,6 @@ bool i40e_ring_enable(u32 val)
 	return val & I40E_AQLEN_ENABLE;
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_ring_enable);
-
-/* The VF resets itself with virtchnl RESET_VF, not a register. */
-bool i40e_dev_reset(u32 val)
-{
-	return false;
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_dev_reset);
 
 /**
  * i40e_decode - DMA targets of one descriptor

@@ -74,7 +74,7 @@ static void i40e_classify_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1023U * 32, i40e_aq_len(0xffffffff));
 	KUNIT_EXPECT_TRUE(test, i40e_ring_enable(I40E_AQLEN_ENABLE | 32));
 	KUNIT_EXPECT_FALSE(test, i40e_ring_enable(32));
-	KUNIT_EXPECT_FALSE(test, i40e_dev_reset(0xffffffff));
+	KUNIT_EXPECT_FALSE(test, i40e_family.dev_reset(0xffffffff));
 }
 
 static void i40e_regmap_test(struct kunit *test)
