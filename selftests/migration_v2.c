@@ -208,6 +208,22 @@ static int mig_round(struct mig_ctx *c, struct mig_stats *st, bool all)
 	return 0;
 }
 
+/* The mdev's debugfs view, for a failure's diagnostics. */
+static void mig_dump_state(struct mig_ctx *c, int i)
+{
+	char path[256], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vf_mdev/%s/state",
+		 c->set.uuid[i]);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		fprintf(stderr, "# %s", line);
+	fclose(f);
+}
+
 /* Every page of every region: the source and the copy are equal. */
 static int mig_compare(struct mig_ctx *c, char *why, size_t len)
 {
@@ -221,6 +237,12 @@ static int mig_compare(struct mig_ctx *c, char *why, size_t len)
 			if (!memcmp((char *)r->src->vaddr + p * PAGE,
 				    (char *)r->dst + p * PAGE, PAGE))
 				continue;
+			if (bad < 16)
+				fprintf(stderr, "# missed: region %d page %llu (%#llx), reported %d\n",
+					i, (unsigned long long)p,
+					(unsigned long long)(r->src->iova +
+							     p * PAGE),
+					bit(r->dev_bm, p));
 			if (!bad++)
 				snprintf(why, len,
 					 "page %llu of region %d (iova %#llx) differs: the device wrote it, no report named it",
@@ -229,6 +251,8 @@ static int mig_compare(struct mig_ctx *c, char *why, size_t len)
 							      p * PAGE));
 		}
 	}
+	if (bad)
+		mig_dump_state(c, A);
 	return bad;
 }
 
@@ -278,7 +302,7 @@ static int a_recv(struct mig_ctx *c, char *why, size_t wl)
 				      c->c2a_seen,
 				      vfm_traffic_len(&c->lc2a, c->c2a_seen));
 		if (bad) {
-			snprintf(why, wl, "A: frame %u (len %zu/%u, seq %u) differs at %zu; %llu split",
+			snprintf(why, wl, "A: frame %u (%zu/%u B, seq %u) differs at %zu, %llu split",
 				 c->c2a_seen, len,
 				 vfm_traffic_len(&c->lc2a, c->c2a_seen),
 				 len >= 18 ? (unsigned int)(buf[14] << 24 |

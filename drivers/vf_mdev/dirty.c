@@ -37,6 +37,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/vfio.h>
+#include <kunit/visibility.h>
 
 #include "vfm.h"
 
@@ -51,31 +52,34 @@ static struct vfm_dev *to_vfm(struct vfio_device *vdev)
 	return container_of(vdev, struct vfm_dev, vdev);
 }
 
-/* One report: a window of the user's bitmap. */
-struct vfm_report {
-	struct iova_bitmap *bitmap;
-	u64 first;	/* first and last pfn of the window */
-	u64 last;
-	u64 pages;
-};
-
-/*
- * Set the bits of pfns [@pfn, @pfn + @n) that fall in the window; never
- * outside it, so iova_bitmap_set() never has to pin user memory (it may
- * be called under a spinlock).
- */
-static void vfm_report_run(void *arg, u64 pfn, u32 n)
+/* A run of pages the device may write now: marked for the report. */
+static void vfm_mark_run(void *arg, u64 pfn, u32 n)
 {
-	struct vfm_report *rep = arg;
-	u64 first = max(pfn, rep->first);
-	u64 last = min(pfn + n - 1, rep->last);
+	struct vfm_dev *vd = arg;
+	u32 i;
 
-	if (!n || first > last)
-		return;
-	iova_bitmap_set(rep->bitmap, first << PAGE_SHIFT,
-			(last - first + 1) << PAGE_SHIFT);
-	rep->pages += last - first + 1;
+	for (i = 0; i < n; i++)
+		vfm_pcache_mark(vd, pfn + i);
 }
+
+/**
+ * vfm_dirty_collect - the pages of one report in [@first, @last]
+ * @vd: device
+ * @first: first pfn
+ * @last: last pfn
+ * @n: out: pages returned
+ *
+ * What the device may write now, and what it could write since the last
+ * report and no longer can (let go of, or gone from the cache).  Returns
+ * a kvmalloc'ed array of pfns, NULL when none, or an ERR_PTR.
+ */
+u64 *vfm_dirty_collect(struct vfm_dev *vd, u64 first, u64 last,
+		       unsigned long *n)
+{
+	vfm_rings_writable(vd, vfm_mark_run, vd);
+	return vfm_pcache_collect_dirty(vd, first, last, n);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_dirty_collect);
 
 static int vfm_log_start(struct vfio_device *vdev,
 			 struct rb_root_cached *ranges, u32 nnodes,
@@ -129,12 +133,9 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 				  struct iova_bitmap *dirty)
 {
 	struct vfm_dev *vd = to_vfm(vdev);
-	struct vfm_report rep = {
-		.bitmap = dirty,
-		.first = iova >> PAGE_SHIFT,
-		.last = (iova + length - 1) >> PAGE_SHIFT,
-	};
-	u64 t0 = ktime_get_ns();
+	u64 first = iova >> PAGE_SHIFT, t0 = ktime_get_ns();
+	unsigned long n = 0, i;
+	u64 *pfns = NULL;
 	int ret = 0;
 
 	if (!length)
@@ -145,13 +146,23 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	/* Marked since the last report (let go of, or gone)... */
-	vfm_pcache_report_dirty(vd, rep.first, rep.last, vfm_report_run, &rep);
-	/* ...and everything the device may write now. */
-	vfm_rings_writable(vd, vfm_report_run, &rep);
+	pfns = vfm_dirty_collect(vd, first, (iova + length - 1) >> PAGE_SHIFT,
+				 &n);
+	if (pfns == ERR_PTR(-EOVERFLOW)) {
+		/* A page could not be remembered: all of it is dirty. */
+		iova_bitmap_set(dirty, iova, length);
+		pfns = NULL;
+	} else if (IS_ERR(pfns)) {
+		ret = PTR_ERR(pfns);
+		goto out_unlock;
+	}
+	/* No lock of ours held: iova_bitmap_set() may pin user pages. */
+	for (i = 0; i < n; i++)
+		iova_bitmap_set(dirty, pfns[i] << PAGE_SHIFT, PAGE_SIZE);
+	kvfree(pfns);
 	vd->dlog.reports++;
-	vd->dlog.pages += rep.pages;
-	vd->dlog.last_pages = rep.pages;
+	vd->dlog.pages += n;
+	vd->dlog.last_pages = n;
 	vd->dlog.last_ns = ktime_get_ns() - t0;
 out_unlock:
 	mutex_unlock(&vd->dlog.lock);
@@ -205,3 +216,4 @@ void vfm_migrating(struct vfm_dev *vd, bool on)
 		cancel_delayed_work_sync(&vd->mig.sweep);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_migrating);

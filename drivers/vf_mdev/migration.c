@@ -104,6 +104,7 @@ const char *vfm_state_name(u32 state)
 	return state < ARRAY_SIZE(vfm_state_names) ? vfm_state_names[state] :
 	       "invalid";
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_state_name);
 
 /* Data files ------------------------------------------------------------ */
 

@@ -60,6 +60,15 @@ static void vfm_pin_take(struct vfm_pcache *pc, struct vfm_pin *p,
 	xa_erase(&pc->pins, p->iova_pfn);
 	list_add_tail(&p->gone, gone);
 	pc->count--;
+	/*
+	 * Dirty and not reported yet: the dirty log keeps the page from
+	 * here on, before the lock is dropped, so that no report in
+	 * between can miss it.  Short of memory, everything is dirty.
+	 */
+	if (pc->log_dirty && test_bit(VFM_PIN_DIRTY, &p->flags) &&
+	    xa_is_err(xa_store(&pc->gone_dirty, p->iova_pfn, xa_mk_value(1),
+			       GFP_KERNEL)))
+		pc->dirty_lost = true;
 }
 
 /* Unmap every page on @gone, one IOTLB flush per batch; under pc->lock. */
@@ -84,40 +93,23 @@ static void vfm_pins_unmap(struct vfm_dev *vd, struct list_head *gone)
 /*
  * Give the pages on @gone back: unpin, free.  Without pc->lock: VFIO
  * takes its own locks here, the ones it holds when it calls dma_unmap.
- * A page marked dirty that was not reported yet stays on the dirty log's
- * list (unpinned) until the next report.
  */
 static void vfm_pins_unpin(struct vfm_dev *vd, struct list_head *gone)
 {
 	struct vfm_pin *p, *tmp;
-	LIST_HEAD(dirty);
 
 	list_for_each_entry_safe(p, tmp, gone, gone) {
 		list_del(&p->gone);
 		vd->pc.ops->unpin(vd, (u64)p->iova_pfn << PAGE_SHIFT);
-		p->page = NULL;
-		if (test_bit(VFM_PIN_DIRTY, &p->flags) &&
-		    READ_ONCE(vd->pc.log_dirty))
-			list_add_tail(&p->gone, &dirty);
-		else
-			kfree_rcu(p, rcu);
-	}
-	if (!list_empty(&dirty)) {
-		mutex_lock(&vd->pc.lock);
-		list_splice_tail(&dirty, &vd->pc.dirty_gone);
-		mutex_unlock(&vd->pc.lock);
+		kfree_rcu(p, rcu);
 	}
 }
 
-/* Free the dirty log's list of pages gone from the cache; under pc->lock. */
+/* Forget the dirty pages gone from the cache; under pc->lock. */
 static void vfm_pcache_drop_gone(struct vfm_pcache *pc)
 {
-	struct vfm_pin *p, *tmp;
-
-	list_for_each_entry_safe(p, tmp, &pc->dirty_gone, gone) {
-		list_del(&p->gone);
-		kfree_rcu(p, rcu);
-	}
+	xa_destroy(&pc->gone_dirty);
+	pc->dirty_lost = false;
 }
 
 /**
@@ -513,7 +505,9 @@ EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_unmap);
  *
  * During a migration the cache keeps nothing it does not need: the type1
  * container reports every pinned page dirty in every round, so the pinned
- * set must shrink to what the rings and posted descriptors hold.
+ * set must shrink to what the rings and posted descriptors hold.  A page
+ * used since the last trim gets one more period (it may have been pinned
+ * for a doorbell that has not taken its reference yet).
  * Returns the number of pages let go.
  */
 unsigned long vfm_pcache_trim(struct vfm_dev *vd)
@@ -524,7 +518,19 @@ unsigned long vfm_pcache_trim(struct vfm_dev *vd)
 	LIST_HEAD(gone);
 
 	mutex_lock(&pc->lock);
+	if (atomic_read(&pc->filling)) {
+		/* A doorbell pinned pages it has not taken yet: next time. */
+		mutex_unlock(&pc->lock);
+		return 0;
+	}
 	xa_for_each(&pc->pins, idx, p) {
+		if (atomic_read(&p->refs) != 0)
+			continue;
+		/* Looked up since the last trim: one more period. */
+		if (p->accessed) {
+			WRITE_ONCE(p->accessed, 0);
+			continue;
+		}
 		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
 			continue;
 		vfm_pin_take(pc, p, &gone);
@@ -536,38 +542,81 @@ unsigned long vfm_pcache_trim(struct vfm_dev *vd)
 	vfm_pins_unpin(vd, &gone);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_trim);
 
 /**
- * vfm_pcache_report_dirty - pages marked dirty since the last report
+ * vfm_pcache_mark - the device may write page @pfn: it is dirty
+ * @vd: device
+ * @pfn: IOVA page frame (held: it is cached)
+ *
+ * Lockless, never sleeps; a no-op unless DMA logging is on.
+ */
+void vfm_pcache_mark(struct vfm_dev *vd, unsigned long pfn)
+{
+	struct vfm_pin *p;
+
+	rcu_read_lock();
+	p = xa_load(&vd->pc.pins, pfn);
+	if (p && READ_ONCE(vd->pc.log_dirty))
+		set_bit(VFM_PIN_DIRTY, &p->flags);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_mark);
+
+/**
+ * vfm_pcache_collect_dirty - the pages marked dirty since the last report
  * @vd: device
  * @first: first pfn of the window reported
  * @last: last pfn of the window
- * @fn: called for each page in the window (under pc->lock)
- * @arg: its argument
+ * @n: out: entries in the returned array
  *
- * Cached pages with VFM_PIN_DIRTY and pages that left the cache while
- * dirty; their marks are cleared (the gone pages freed) in the window.
+ * Cached pages marked VFM_PIN_DIRTY and pages that left the cache while
+ * marked; in the window, the marks are cleared.  Returns a kvmalloc'ed
+ * array of pfns (NULL with *@n 0 when there are none), ERR_PTR(-ENOMEM),
+ * or ERR_PTR(-EOVERFLOW) when a page could not be remembered (then the
+ * whole window is dirty).
  */
-void vfm_pcache_report_dirty(struct vfm_dev *vd, u64 first, u64 last,
-			     void (*fn)(void *arg, u64 pfn, u32 n), void *arg)
+u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
+			      unsigned long *n)
 {
 	struct vfm_pcache *pc = &vd->pc;
-	struct vfm_pin *p, *tmp;
-	unsigned long idx;
+	unsigned long idx, max, k = 0;
+	struct vfm_pin *p;
+	void *entry;
+	u64 *pfns;
 
+	*n = 0;
 	mutex_lock(&pc->lock);
+	if (pc->dirty_lost) {
+		pc->dirty_lost = false;
+		mutex_unlock(&pc->lock);
+		return ERR_PTR(-EOVERFLOW);
+	}
+	max = pc->count;
+	xa_for_each_range(&pc->gone_dirty, idx, entry, first, last)
+		max++;
+	if (!max) {
+		mutex_unlock(&pc->lock);
+		return NULL;
+	}
+	pfns = kvmalloc_array(max, sizeof(*pfns), GFP_KERNEL_ACCOUNT);
+	if (!pfns) {
+		mutex_unlock(&pc->lock);
+		return ERR_PTR(-ENOMEM);
+	}
 	xa_for_each_range(&pc->pins, idx, p, first, last)
-		if (test_and_clear_bit(VFM_PIN_DIRTY, &p->flags))
-			fn(arg, p->iova_pfn, 1);
-	list_for_each_entry_safe(p, tmp, &pc->dirty_gone, gone) {
-		if (p->iova_pfn < first || p->iova_pfn > last)
-			continue;
-		fn(arg, p->iova_pfn, 1);
-		list_del(&p->gone);
-		kfree_rcu(p, rcu);
+		if (k < max && test_and_clear_bit(VFM_PIN_DIRTY, &p->flags))
+			pfns[k++] = p->iova_pfn;
+	xa_for_each_range(&pc->gone_dirty, idx, entry, first, last) {
+		if (k < max)
+			pfns[k++] = idx;
+		xa_erase(&pc->gone_dirty, idx);
 	}
 	mutex_unlock(&pc->lock);
+	*n = k;
+	return pfns;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_collect_dirty);
 
 /**
  * vfm_pcache_set_mode - switch dirty marking and migration trimming
@@ -591,3 +640,4 @@ void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating)
 	pc->migrating = migrating;
 	mutex_unlock(&pc->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_set_mode);

@@ -319,8 +319,8 @@ int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
 		      bool guest)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
-	void __iomem *tail_reg = vd->par->bar0 +
-				 vfm_ring_reg(vd, r, VFM_REG_RING_TAIL);
+	u32 tail_off = vfm_ring_reg(vd, r, VFM_REG_RING_TAIL);
+	void __iomem *tail_reg = vd->par->bar0 + tail_off;
 	struct vfm_dma_target t[VFM_MAX_TARGETS];
 	struct vfm_run runs[VFM_MAX_TARGETS];
 	struct vfm_run miss[VFM_MISS_BATCH];
@@ -328,9 +328,11 @@ int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
 	u8 desc[VFM_MAX_DESC_SIZE];
 	u32 n, boundary, stuck_tail = U32_MAX;
 	u64 stuck_pfn = U64_MAX;
-	bool counted = false;
+	bool counted = false, filling = false;
 	int ret, nt, nmiss = 0, i, k;
 
+	if (tail_off == VFM_NO_REG)
+		return -ENODEV;
 again:
 	spin_lock(&r->lock);
 	if (guest && !counted) {
@@ -415,6 +417,10 @@ again:
 	r->fwd = ret ? boundary : r->tail;
 	iowrite32(r->fwd, tail_reg);
 	spin_unlock(&r->lock);
+	if (filling) {
+		atomic_dec(&vd->pc.filling);
+		filling = false;
+	}
 
 	if (ret == -EAGAIN) {
 		/*
@@ -427,13 +433,21 @@ again:
 		}
 		stuck_tail = r->tail;
 		stuck_pfn = miss[0].pfn;
-		/* The first run must fill; later ones are only read-ahead. */
+		/*
+		 * The first run must fill; later ones are only read-ahead.
+		 * A migration's trim leaves the cache alone meanwhile: what
+		 * is pinned here holds no reference until the scan resumes.
+		 */
+		atomic_inc(&vd->pc.filling);
+		filling = true;
 		ret = vfm_pcache_fill(vd, miss[0].pfn, miss[0].npages);
 		for (i = 1; !ret && i < nmiss; i++)
 			if (vfm_pcache_fill(vd, miss[i].pfn, miss[i].npages))
 				break;
 		if (!ret)
 			goto again;
+		atomic_dec(&vd->pc.filling);
+		filling = false;
 	}
 	if (!ret)
 		return 0;
@@ -774,6 +788,7 @@ void vfm_rings_hold(struct vfm_dev *vd, bool hold)
 		spin_unlock(&r->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_hold);
 
 /*
  * Write a queue control value and, when it disables the queue, wait
@@ -826,6 +841,7 @@ void vfm_rings_stop(struct vfm_dev *vd, struct vfm_snap *snap)
 		mutex_unlock(&r->setup);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_stop);
 
 /**
  * vfm_rings_start - run the queues again; the guest's tails stay held
@@ -870,6 +886,7 @@ int vfm_rings_start(struct vfm_dev *vd, const struct vfm_snap *snap,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_start);
 
 /**
  * vfm_rings_release - stop holding; the guest's last tails reach the device
@@ -904,6 +921,7 @@ int vfm_rings_release(struct vfm_dev *vd)
 	}
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_release);
 
 /**
  * vfm_rings_release_consumed - let go of buffers the device is done with
@@ -936,6 +954,7 @@ void vfm_rings_release_consumed(struct vfm_dev *vd)
 		spin_unlock(&r->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_release_consumed);
 
 /**
  * vfm_rings_writable - every page the device may write right now
@@ -970,3 +989,4 @@ void vfm_rings_writable(struct vfm_dev *vd,
 		spin_unlock(&r->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_rings_writable);

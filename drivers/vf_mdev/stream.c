@@ -122,6 +122,7 @@ size_t vfm_stream_final_size(u8 nr_rings, unsigned int nlog)
 {
 	return vfm_frame_size(nr_rings, nlog, true, true);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfm_stream_final_size);
 
 /* Start a record at *@pos: its header, a zeroed payload of @len bytes. */
 static void *vfm_rec_start(u8 *buf, size_t *pos, u16 tag, bool mandatory,

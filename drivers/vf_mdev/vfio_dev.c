@@ -125,7 +125,7 @@ static void vfm_dev_setup(struct vfm_dev *vd, struct vfm_parent *par)
 	spin_lock_init(&vd->mbx_lock);
 	mutex_init(&vd->pc.lock);
 	xa_init(&vd->pc.pins);
-	INIT_LIST_HEAD(&vd->pc.dirty_gone);
+	xa_init(&vd->pc.gone_dirty);
 	for (i = 0; i < fam->nr_rings; i++)
 		vfm_ring_init(&vd->rings[i], fam->ring_dir[i]);
 	vfm_mig_init(vd);
@@ -155,6 +155,7 @@ static void vfm_release_dev(struct vfio_device *vdev)
 	struct vfm_dev *vd = to_vfm(vdev);
 
 	xa_destroy(&vd->pc.pins);
+	xa_destroy(&vd->pc.gone_dirty);
 	mutex_destroy(&vd->pc.lock);
 	mutex_destroy(&vd->dlog.lock);
 	mutex_destroy(&vd->mig.lock);
@@ -516,6 +517,7 @@ void vfm_kunit_dev_destroy(struct vfm_dev *vd)
 	vfm_mediation_reset(vd);
 	vfm_pcache_flush(vd);
 	xa_destroy(&vd->pc.pins);
+	xa_destroy(&vd->pc.gone_dirty);
 	kfree(vd->par);
 	kfree(vd);
 }

@@ -45,8 +45,7 @@ struct vfm_msg_pending;
  * @accessed: set on every hit, cleared by the eviction sweep
  * @flags: VFM_PIN_DIRTY: the device may have written the page since the
  *	last dirty report (set when a writable target lets go of it)
- * @gone: on a local list once out of the cache, until unpinned; then on
- *	the dirty log's list while dirty and not yet reported
+ * @gone: on a local list once out of the cache, until unpinned
  * @rcu: deferred free, lookups are lockless
  */
 struct vfm_pin {
@@ -94,8 +93,12 @@ struct vfm_dma_ops {
  * @migrating: a migration is on: pages nobody holds are unpinned at once
  *	instead of being cached (the type1 container reports every pinned
  *	page dirty in every round)
- * @dirty_gone: pins that left the cache while dirty, kept (unpinned) until
- *	the next dirty report, under @lock
+ * @gone_dirty: pfns of pages that left the cache while dirty, until the
+ *	next report names them
+ * @dirty_lost: one of those could not be remembered: the next report
+ *	takes the whole window as dirty
+ * @filling: doorbells between filling the cache and taking their
+ *	references (a migration's trim waits for them)
  */
 struct vfm_pcache {
 	struct mutex lock;	/* protects the xarray's contents, map, @count */
@@ -109,7 +112,9 @@ struct vfm_pcache {
 	bool active;
 	bool log_dirty;
 	bool migrating;
-	struct list_head dirty_gone;
+	struct xarray gone_dirty;
+	bool dirty_lost;
+	atomic_t filling;
 };
 
 /* A run of pages one descriptor target holds references on. */
@@ -505,8 +510,9 @@ bool vfm_pcache_present(struct vfm_dev *vd, unsigned long pfn);
 int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n);
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length);
 unsigned long vfm_pcache_trim(struct vfm_dev *vd);
-void vfm_pcache_report_dirty(struct vfm_dev *vd, u64 first, u64 last,
-			     void (*fn)(void *arg, u64 pfn, u32 n), void *arg);
+void vfm_pcache_mark(struct vfm_dev *vd, unsigned long pfn);
+u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
+			      unsigned long *n);
 void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating);
 
 /* ring.c */
@@ -587,6 +593,8 @@ int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
 
 /* dirty.c */
 extern const struct vfio_log_ops vfm_log_ops;
+u64 *vfm_dirty_collect(struct vfm_dev *vd, u64 first, u64 last,
+		       unsigned long *n);
 void vfm_dlog_stop(struct vfm_dev *vd);
 void vfm_sweep_init(struct vfm_dev *vd);
 void vfm_migrating(struct vfm_dev *vd, bool on);
