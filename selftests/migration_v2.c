@@ -238,10 +238,8 @@ static int mig_compare(struct mig_ctx *c, char *why, size_t len)
 				    (char *)r->dst + p * PAGE, PAGE))
 				continue;
 			if (bad < 16)
-				fprintf(stderr, "# missed: region %d page %llu (%#llx), reported %d\n",
+				fprintf(stderr, "# missed: region %d page %llu, reported %d\n",
 					i, (unsigned long long)p,
-					(unsigned long long)(r->src->iova +
-							     p * PAGE),
 					bit(r->dev_bm, p));
 			if (!bad++)
 				snprintf(why, len,
@@ -302,7 +300,7 @@ static int a_recv(struct mig_ctx *c, char *why, size_t wl)
 				      c->c2a_seen,
 				      vfm_traffic_len(&c->lc2a, c->c2a_seen));
 		if (bad) {
-			snprintf(why, wl, "A: frame %u (%zu/%u B, seq %u) differs at %zu, %llu split",
+			snprintf(why, wl, "A: frame %u (%zu/%u B, seq %u) differs at %zu (%llu)",
 				 c->c2a_seen, len,
 				 vfm_traffic_len(&c->lc2a, c->c2a_seen),
 				 len >= 18 ? (unsigned int)(buf[14] << 24 |
