@@ -41,6 +41,7 @@ static_assert(VF_MDEV_DEV_REGS_MAX == VFM_MAX_DEV_REGS);
 static_assert(VF_MDEV_STATS_MAX == VFM_MAX_STATS);
 static_assert(VF_MDEV_MATCH_FAM_WORDS == VFM_MATCH_FAM_WORDS);
 static_assert(VF_MDEV_RING_RX == VFM_RING_RX && VF_MDEV_RING_TX == VFM_RING_TX);
+static_assert(VFM_MAX_RINGS <= 64);
 
 #define HDR_LEN		sizeof(struct vf_mdev_stream_hdr)
 #define REC_LEN		sizeof(struct vf_mdev_rec_hdr)
@@ -386,19 +387,19 @@ static int vfm_decode_match(const struct vf_mdev_stream_hdr *h,
 }
 
 static int vfm_decode_ring(const struct vf_mdev_rec_ring *r,
-			   struct vfm_dstate *s, u32 *seen_rings, char *why,
+			   struct vfm_dstate *s, u64 *seen_rings, char *why,
 			   size_t wl)
 {
 	struct vfm_ring_state *rs;
 
-	if (r->index >= s->nr_rings || (*seen_rings & BIT(r->index)) ||
+	if (r->index >= s->nr_rings || (*seen_rings & BIT_ULL(r->index)) ||
 	    r->dir > VF_MDEV_RING_TX || (r->flags & ~VF_MDEV_RING_ALL) ||
 	    r->reserved0 || r->reserved1) {
 		vfm_why(why, wl, "bad ring record (index %u dir %u flags %#x)",
 			r->index, r->dir, r->flags);
 		return -EINVAL;
 	}
-	*seen_rings |= BIT(r->index);
+	*seen_rings |= BIT_ULL(r->index);
 	rs = &s->rings[r->index];
 	rs->dir = r->dir;
 	rs->flags = r->flags;
@@ -478,7 +479,7 @@ static u32 vfm_known_len(u16 tag)
 
 static int vfm_decode_rec(const struct vf_mdev_stream_hdr *h, u16 tag,
 			  const void *p, u32 len, struct vfm_dstate *s,
-			  u32 *seen, u32 *seen_rings, char *why, size_t wl)
+			  u32 *seen, u64 *seen_rings, char *why, size_t wl)
 {
 	const struct vf_mdev_rec_dev_regs *dr = p;
 	const struct vf_mdev_rec_mailbox *mb = p;
@@ -584,7 +585,8 @@ int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
 		      u32 *flags, char *why, size_t wl)
 {
 	const struct vf_mdev_stream_hdr *h = buf;
-	u32 seen = 0, seen_rings = 0;
+	u64 seen_rings = 0;
+	u32 seen = 0;
 	size_t pos = HDR_LEN;
 	u64 flen;
 	int ret;
@@ -653,8 +655,8 @@ int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
 	if (!(seen & SEEN_MATCH) ||
 	    (*flags & VF_MDEV_STREAM_F_FINAL &&
 	     ((seen & SEEN_FINAL) != SEEN_FINAL ||
-	      seen_rings != (u32)(BIT_ULL(s->nr_rings) - 1)))) {
-		vfm_why(why, wl, "records missing (have %#x, rings %#x of %u)",
+	      seen_rings != BIT_ULL(s->nr_rings) - 1))) {
+		vfm_why(why, wl, "records missing (have %#x, rings %#llx of %u)",
 			seen, seen_rings, s->nr_rings);
 		return -EINVAL;
 	}
