@@ -80,38 +80,6 @@ FIXTURE_TEARDOWN(lifecycle)
 	}
 }
 
-/* The VMM: wait for the release request, then close the device. */
-struct vmm {
-	struct vfm_dev *d;
-	pthread_t thread;
-	long long req;		/* REQ eventfd count seen (0: timed out) */
-	__u64 waited_ns;
-};
-
-static void *vmm_main(void *arg)
-{
-	struct vmm *v = arg;
-	__u64 t0 = vfm_now_ns();
-
-	v->req = vfm_eventfd_wait(v->d->req_fd, VMM_TIMEOUT_MS);
-	v->waited_ns = vfm_now_ns() - t0;
-	/* close even on timeout so the host side cannot hang forever */
-	vfm_close(v->d);
-	return NULL;
-}
-
-static int vmm_start(struct vmm *v, struct vfm_dev *d)
-{
-	int ret;
-
-	memset(v, 0, sizeof(*v));
-	v->d = d;
-	ret = vfm_req_enable(d);
-	if (ret)
-		return ret;
-	return -pthread_create(&v->thread, NULL, vmm_main, v);
-}
-
 static int open_dev(struct lc_ctx *c)
 {
 	int ret;
@@ -129,15 +97,15 @@ static int open_dev(struct lc_ctx *c)
 static void take_away(struct __test_metadata *_metadata, struct lc_ctx *c,
 		      int (*op)(struct lc_ctx *c), const char *what)
 {
-	struct vmm v;
+	struct vfm_releaser v;
 	__u64 t0;
 	int ret;
 
 	ASSERT_EQ(0, open_dev(c));
-	ASSERT_EQ(0, vmm_start(&v, &c->p.dev[0]));
+	ASSERT_EQ(0, vfm_releaser_start(&v, &c->p.dev[0], VMM_TIMEOUT_MS));
 	t0 = vfm_now_ns();
 	ret = op(c);
-	pthread_join(v.thread, NULL);
+	vfm_releaser_join(&v);
 	c->p.opened[0] = false;
 	TH_LOG("%s: returned %d after %.3f s, REQ count %lld after %.3f s",
 	       what, ret, (vfm_now_ns() - t0) / 1e9, v.req,

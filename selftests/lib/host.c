@@ -541,7 +541,9 @@ static void vfm_nla_end(struct nlmsghdr *n, struct rtattr *nest)
 	nest->rta_len = (char *)n + n->nlmsg_len - (char *)nest;
 }
 
-int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
+/* One IFLA_VF_* attribute of VF @vf, set through the PF @ifname. */
+static int vfm_pf_set_vf_attr(const char *ifname, int vf, int type,
+			      const void *data, size_t dlen, const char *what)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	union {
@@ -549,7 +551,6 @@ int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
 		char buf[512];
 	} req = { 0 }, ans;
 	struct rtattr *list, *info;
-	struct ifla_vf_mac vmac = { .vf = vf };
 	struct ifinfomsg *ifi;
 	struct nlmsgerr *err;
 	unsigned int idx;
@@ -562,7 +563,6 @@ int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
 		vfm_err("if_nametoindex %s: %s", ifname, strerror(-ret));
 		return ret;
 	}
-	memcpy(vmac.mac, mac, 6);
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
 	req.n.nlmsg_type = RTM_SETLINK;
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -572,9 +572,7 @@ int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
 	ifi->ifi_index = idx;
 	list = vfm_nla_put(&req.n, sizeof(req), IFLA_VFINFO_LIST, NULL, 0);
 	info = vfm_nla_put(&req.n, sizeof(req), IFLA_VF_INFO, NULL, 0);
-	if (!list || !info ||
-	    !vfm_nla_put(&req.n, sizeof(req), IFLA_VF_MAC, &vmac,
-			 sizeof(vmac)))
+	if (!list || !info || !vfm_nla_put(&req.n, sizeof(req), type, data, dlen))
 		return -E2BIG;
 	vfm_nla_end(&req.n, info);
 	vfm_nla_end(&req.n, list);
@@ -588,8 +586,8 @@ int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
 	if (sendto(fd, &req, req.n.nlmsg_len, 0, (struct sockaddr *)&sa,
 		   sizeof(sa)) < 0) {
 		ret = -errno;
-		vfm_err("rtnetlink send (set %s vf %d mac): %s", ifname, vf,
-			strerror(-ret));
+		vfm_err("rtnetlink send (set %s vf %d %s): %s", ifname, vf,
+			what, strerror(-ret));
 		goto out;
 	}
 	len = recv(fd, &ans, sizeof(ans), 0);
@@ -608,12 +606,32 @@ int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
 	err = NLMSG_DATA(&ans.n);
 	ret = err->error;
 	if (ret)
-		vfm_err("set %s vf %d mac %02x:%02x:%02x:%02x:%02x:%02x: %s",
-			ifname, vf, mac[0], mac[1], mac[2], mac[3], mac[4],
-			mac[5], strerror(-ret));
+		vfm_err("set %s vf %d %s: %s", ifname, vf, what,
+			strerror(-ret));
 out:
 	close(fd);
 	return ret;
+}
+
+int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6])
+{
+	struct ifla_vf_mac vmac = { .vf = vf };
+	char what[32];
+
+	memcpy(vmac.mac, mac, 6);
+	snprintf(what, sizeof(what), "mac %02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return vfm_pf_set_vf_attr(ifname, vf, IFLA_VF_MAC, &vmac,
+				  sizeof(vmac), what);
+}
+
+int vfm_pf_set_vf_spoofchk(const char *ifname, int vf, bool on)
+{
+	struct ifla_vf_spoofchk sc = { .vf = vf, .setting = on };
+
+	return vfm_pf_set_vf_attr(ifname, vf, IFLA_VF_SPOOFCHK, &sc,
+				  sizeof(sc), on ? "spoofchk on" :
+				  "spoofchk off");
 }
 
 bool vfm_module_loaded(const char *name)

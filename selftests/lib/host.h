@@ -88,6 +88,7 @@ int vfm_pci_netdev(const char *bdf, char *ifname, size_t len);
 int vfm_netdev_up(const char *ifname);
 int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms);
 int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6]);
+int vfm_pf_set_vf_spoofchk(const char *ifname, int vf, bool on);
 
 /* Modules. */
 bool vfm_module_loaded(const char *name);

@@ -290,6 +290,37 @@ void vfm_pair_teardown(struct vfm_pair *p)
 	}
 }
 
+static void *vfm_releaser_main(void *arg)
+{
+	struct vfm_releaser *v = arg;
+	__u64 t0 = vfm_now_ns();
+
+	v->req = vfm_eventfd_wait(v->d->req_fd, v->timeout_ms);
+	v->waited_ns = vfm_now_ns() - t0;
+	/* close even on timeout so the host side cannot hang forever */
+	vfm_close(v->d);
+	return NULL;
+}
+
+int vfm_releaser_start(struct vfm_releaser *v, struct vfm_dev *d,
+		       int timeout_ms)
+{
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->d = d;
+	v->timeout_ms = timeout_ms;
+	ret = vfm_req_enable(d);
+	if (ret)
+		return ret;
+	return -pthread_create(&v->thread, NULL, vfm_releaser_main, v);
+}
+
+void vfm_releaser_join(struct vfm_releaser *v)
+{
+	pthread_join(v->thread, NULL);
+}
+
 /* Traffic ---------------------------------------------------------------- */
 
 void vfm_traffic_default(struct vfm_traffic *t)

@@ -8,6 +8,7 @@
 #define VFMDEV_TESTENV_H
 
 #include <net/if.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <linux/types.h>
 
@@ -77,6 +78,24 @@ int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
 void vfm_set_teardown(struct vfm_set *s);
 /* Give VF @i of the set the MAC @mac through the PF (its admin MAC). */
 int vfm_set_mac(struct vfm_set *s, int i, const __u8 mac[6]);
+
+/*
+ * A VMM that gives the device back when asked: a thread waits (up to
+ * @timeout_ms) on the device's request eventfd, then closes the device.
+ * Removing an mdev, unbinding its VF or destroying the VFs while it is
+ * open goes through that request.
+ */
+struct vfm_releaser {
+	struct vfm_dev *d;
+	pthread_t thread;
+	int timeout_ms;
+	long long req;		/* request count seen (0: timed out) */
+	__u64 waited_ns;
+};
+
+int vfm_releaser_start(struct vfm_releaser *v, struct vfm_dev *d,
+		       int timeout_ms);
+void vfm_releaser_join(struct vfm_releaser *v);
 
 /* Traffic ---------------------------------------------------------------- */
 
