@@ -35,7 +35,7 @@
 #include <linux/types.h>
 
 /* "vfmdevST" read as a little-endian 64-bit number. */
-#define VF_MDEV_STREAM_MAGIC		0x545376656464666dULL
+#define VF_MDEV_STREAM_MAGIC		0x54537665646d6676ULL
 #define VF_MDEV_STREAM_MAJOR		1
 #define VF_MDEV_STREAM_MINOR		0
 
