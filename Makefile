@@ -8,6 +8,9 @@
 #   make selftests  build the test programs into selftests/build/
 #   make test       all of it, then every test in the QEMU rig
 #   make test-hw    the hardware suite on this host (82599/X710 VFs)
+#   make install    build and install the modules under updates/ of KDIR's
+#                   kernel, and the modprobe.d fragment (DESTDIR= for a
+#                   staging root); make uninstall takes them away
 #   make demo       the user flow, in the QEMU rig
 #   make bench      benchmark programs in the QEMU rig
 #   make soak       test programs over and over in the rig (its stability)
@@ -33,7 +36,8 @@ KVER ?= $(call kenv,KVER)
 KDIR ?= /usr/src/linux-headers-$(KREL)
 KSFT_DIR ?= $(VFMDEV_CACHE)/ksrc-$(KVER)/tools/testing/selftests
 
-.PHONY: all modules deps check selftests test test-hw demo bench soak shell clean
+.PHONY: all modules deps check selftests test test-hw demo bench soak shell clean \
+	install uninstall
 
 all: modules
 
@@ -44,6 +48,34 @@ modules:
 
 deps:
 	bash scripts/deps.sh
+
+# make install: for those who do not use DKMS (dkms.conf). kbuild's
+# modules_install puts the modules in $(DESTDIR)/lib/modules/<release of
+# KDIR>/updates/drivers/<module>/ (compressed as that kernel's configuration
+# says; not signed: a distribution's headers carry no signing key, DKMS
+# signs with its own), then depmod; the load order goes to
+# /etc/modprobe.d/vfmdev.conf. The version is the one in VERSION, as for
+# DKMS.
+VFMDEV_VERSION := $(shell cat $(CURDIR)/VERSION 2>/dev/null)
+VFMDEV_MODS := vf_mdev igbvf_mdev ixgbevf_mdev i40e_mdev
+install_krel = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+install: modules
+	@[ -n "$(install_krel)" ] || { echo "no kernel release in $(KDIR)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	install -D -m 0644 modprobe-vfmdev.conf $(DESTDIR)/etc/modprobe.d/vfmdev.conf
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(install_krel)
+	@echo "vfmdev $(VFMDEV_VERSION) installed for $(install_krel)$(if $(DESTDIR), in $(DESTDIR))"
+
+uninstall:
+	@[ -n "$(install_krel)" ] || { echo "no kernel release in $(KDIR)"; exit 1; }
+	cd $(DESTDIR)/lib/modules/$(install_krel) && for m in $(VFMDEV_MODS); do \
+		rm -f updates/drivers/$$m/$$m.ko*; \
+		[ ! -d updates/drivers/$$m ] || rmdir -p --ignore-fail-on-non-empty updates/drivers/$$m; \
+	done
+	rm -f $(DESTDIR)/etc/modprobe.d/vfmdev.conf
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(install_krel)
 
 check:
 	bash scripts/check.sh all
