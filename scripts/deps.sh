@@ -9,6 +9,9 @@
 #    machine's existing Debian apt source, never written with a host name);
 #  - QEMU 7.2 from bookworm, extracted beside it as the migration v1 client;
 #  - build and rig tools;
+#  - the operators' tools that make test proves vfmdev with: dkms (on the
+#    host, scripts/dkms-test.sh), mdevctl and libvirt (run in the rig from
+#    the host's root, selftests/ops/);
 #  - kernel test helpers (kselftest headers, checkpatch) extracted from the
 #    linux-source tarball into the cache.
 #
@@ -24,7 +27,8 @@ cfg="$VFMDEV_CACHE/kernel.env"
 
 tools_pkgs=(build-essential sparse busybox-static kmod cpio xz-utils zstd gzip
 	    bc bison flex libelf-dev libssl-dev dwarves rsync python3 perl
-	    uuid-runtime ccache iproute2 pciutils patch)
+	    uuid-runtime ccache iproute2 pciutils patch
+	    dkms mdevctl libvirt-daemon-system libvirt-clients)
 
 # Fast path: the stamp records what was installed; if every piece is still
 # there, do nothing.
