@@ -202,6 +202,22 @@ int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
 		s->vf_index[i] = vfm_vf_index(s->pf, s->vf[i]);
 		if (s->vf_index[i] < 0)
 			return s->vf_index[i];
+		/*
+		 * The same deterministic MAC as vfm_env_prepare() gives: a test
+		 * does not depend on what an earlier one left (VFs recreated
+		 * by sriov_numvfs start with a zero MAC).
+		 */
+		if (s->ifname[0] && !getenv("VFMDEV_NO_VF_MAC")) {
+			__u8 mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
+
+			mac[5] += s->vf_index[i];
+			ret = vfm_pf_set_vf_mac(s->ifname, s->vf_index[i], mac);
+			if (ret) {
+				snprintf(why, len, "setting %s's MAC failed",
+					 s->vf[i]);
+				return ret;
+			}
+		}
 		ret = vfm_bind_parent(s->vf[i], why, len);
 		if (ret)
 			return ret;
