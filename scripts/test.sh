@@ -7,7 +7,8 @@
 #   "stock debug"; scripts/debug-kernel.sh builds debug when needed):
 #   modules, selftests, initramfs, two rig boots (job "test": every test
 #   program but the nested-VMM ones, on one vCPU; job "vmm": those, on two)
-#   -> per-item results -> "N passed, N failed, N skipped"
+#   -> on Debian's kernel, a third boot on the modules DKMS installed (job
+#   "dkms") -> per-item results -> "N passed, N failed, N skipped"
 #
 # Every step is an item: host steps as host/..., guest results as
 # <kernel>/<program>/<case>, plus <kernel>/boot and <kernel>/kernel_log
@@ -90,6 +91,20 @@ echo "== static checks"
 step check/build_w1_sparse bash "$here/check.sh" build
 step check/checkpatch bash "$here/check.sh" checkpatch
 
+# Packaging, as an operator installs vfmdev: DKMS (add, build, install,
+# modinfo; the rig boots on what it installed below, then remove) and make
+# install, in scratch trees against Debian's 6.12 headers
+# (scripts/dkms-test.sh).
+echo "== packaging: DKMS and make install"
+dkms_ok=0
+if step dkms/add bash "$here/dkms-test.sh" add &&
+   step dkms/build bash "$here/dkms-test.sh" build &&
+   step dkms/install bash "$here/dkms-test.sh" install; then
+	dkms_ok=1
+	step dkms/modinfo bash "$here/dkms-test.sh" modinfo
+fi
+step install/make_install bash "$here/dkms-test.sh" make_install
+
 # resolve_kernel NAME: the env file of NAME into $kpath (building that
 # kernel if its script says so).
 resolve_kernel() { kernel_env_file "$1" > "$kpath"; }
@@ -168,4 +183,30 @@ for kk in $RIG_KERNELS; do
 	rig_job "$kk" "$k" test "" "${expect[@]}"
 	rig_job "$kk" "$k" vmm -vmm "${vexpect[@]}"
 done
+
+# The DKMS-installed modules in the rig: a boot of Debian's kernel (job
+# "dkms", one vCPU) whose image has no in-tree build; the guest loads them
+# from the scratch root through the host's modprobe, then runs the setup
+# and mdev_lifecycle (items <kernel>/modprobe-dkms/..., setup-dkms/...,
+# mdev_lifecycle-dkms/..., boot-dkms, kernel_log-dkms). Then dkms remove.
+if [ "$dkms_ok" = 1 ]; then
+	case " $RIG_KERNELS " in
+	*" stock "*)
+		if [ "$RIG_HOSTROOT" != 1 ]; then
+			emit "SKIP stock/boot-dkms: the rig loads DKMS's modules through the host root (RIG_HOSTROOT=0)"
+		elif step dkms/image bash "$here/dkms-test.sh" image; then
+			hr=--hostroot
+			RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }vfmdev.dkmsroot=$VFMDEV_TOP/out/dkms/root" \
+				rig_job "$VFMDEV_TOP/out/dkms/dkms.env" stock dkms -dkms \
+				modprobe setup mdev_lifecycle
+		else
+			emit "FAIL stock/boot-dkms: no image"
+		fi
+		;;
+	*)
+		emit "SKIP stock/boot-dkms: the stock kernel is not in RIG_KERNELS"
+		;;
+	esac
+	step dkms/remove bash "$here/dkms-test.sh" remove
+fi
 finish
