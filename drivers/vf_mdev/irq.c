@@ -8,7 +8,9 @@
  * the VMM may add and remove eventfds for any subset without resizing.
  * No INTx, no MSI.  The request interrupt asks the VMM to let go of the
  * device when it is being removed; the error interrupt tells it about an
- * AER error on the VF, as vfio-pci does for a PCIe function.
+ * AER error on the VF, as vfio-pci does for a PCIe function.  A
+ * device-specific index after vfio-pci's carries the post-copy prefault
+ * eventfd (prefault.c).
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -43,6 +45,7 @@ int vfm_irq_info(struct vfm_dev *vd, unsigned long arg)
 		info.count = vd->nvec;
 		break;
 	case VFIO_PCI_REQ_IRQ_INDEX:
+	case VFM_PFC_IRQ_INDEX:
 		info.flags = VFIO_IRQ_INFO_EVENTFD;
 		info.count = 1;
 		break;
@@ -264,9 +267,10 @@ int vfm_set_irqs(struct vfm_dev *vd, unsigned long arg)
 
 	nirqs = hdr.index == VFIO_PCI_MSIX_IRQ_INDEX ? vd->nvec :
 		hdr.index == VFIO_PCI_REQ_IRQ_INDEX ||
-		hdr.index == VFIO_PCI_ERR_IRQ_INDEX ? 1 : 0;
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, nirqs,
-						 VFIO_PCI_NUM_IRQS, &data_size);
+		hdr.index == VFIO_PCI_ERR_IRQ_INDEX ||
+		hdr.index == VFM_PFC_IRQ_INDEX ? 1 : 0;
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, nirqs, VFM_NUM_IRQS,
+						 &data_size);
 	if (ret) {
 		vfm_err_rl(vd, "SET_IRQS rejected: index %u start %u count %u flags %#x\n",
 			   hdr.index, hdr.start, hdr.count, hdr.flags);
@@ -304,6 +308,17 @@ int vfm_set_irqs(struct vfm_dev *vd, unsigned long arg)
 			ret = vfm_single_trigger(hdr.index == VFIO_PCI_REQ_IRQ_INDEX ?
 						 &vd->req_trigger : &vd->err_trigger,
 						 &hdr, data);
+		break;
+	case VFM_PFC_IRQ_INDEX:
+		/* The doorbell path fires it under pfc.lock. */
+		if ((hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) !=
+		    VFIO_IRQ_SET_ACTION_TRIGGER) {
+			ret = -EINVAL;
+			break;
+		}
+		mutex_lock(&vd->pfc.lock);
+		ret = vfm_single_trigger(&vd->pfc.trigger, &hdr, data);
+		mutex_unlock(&vd->pfc.lock);
 		break;
 	default:
 		ret = -EINVAL;

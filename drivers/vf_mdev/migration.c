@@ -34,6 +34,7 @@
  * the holder applies it when it lets go (deferred_reset), as mlx5 does.
  */
 #include <linux/anon_inodes.h>
+#include <linux/eventfd.h>
 #include <linux/if_ether.h>
 #include <linux/file.h>
 #include <linux/ktime.h>
@@ -966,6 +967,7 @@ static void vfm_mig_reset_locked(struct vfm_dev *vd)
 	vfm_mig_disable_files(vd);
 	vfm_migrating(vd, false);
 	vfm_rings_hold(vd, false);
+	vfm_prefault_reset(vd);
 	vd->mig.state = VFIO_DEVICE_STATE_RUNNING;
 	vd->mig.quiesced = false;
 	vd->mig.loaded = false;
@@ -1004,11 +1006,31 @@ void vfm_mig_reset(struct vfm_dev *vd)
 }
 
 /**
+ * vfm_mig_fail - the device gives up (a post-copy request timed out)
+ * @vd: device
+ *
+ * The VFIO ERROR state: no tail reaches the device any more, the VMM
+ * learns it through the error eventfd, only a reset brings it back.
+ */
+void vfm_mig_fail(struct vfm_dev *vd)
+{
+	mutex_lock(&vd->mig.lock);
+	vfm_rings_fail(vd);
+	vd->mig.state = VFIO_DEVICE_STATE_ERROR;
+	mutex_lock(&vd->state_lock);
+	if (vd->err_trigger)
+		eventfd_signal(vd->err_trigger);
+	mutex_unlock(&vd->state_lock);
+	vfm_mig_unlock(vd);
+}
+
+/**
  * vfm_mig_close - the user closed the device: end every session
  * @vd: device
  */
 void vfm_mig_close(struct vfm_dev *vd)
 {
+	vfm_prefault_close(vd);
 	vfm_dlog_stop(vd);
 	mutex_lock(&vd->mig.lock);
 	vfm_mig_reset_locked(vd);

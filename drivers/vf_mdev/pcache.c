@@ -426,7 +426,9 @@ out_unreserve:
  * May sleep.  The new entries hold no reference and are marked accessed,
  * so they survive the next eviction sweep.  Returns 0 or a negative errno:
  * -EFAULT when an IOVA is not mapped by the VMM, -ENOSPC when the cache is
- * full of pages that posted descriptors still hold.
+ * full of pages that posted descriptors still hold, -EINPROGRESS in
+ * post-copy mode when a page is not resident yet (it was requested from
+ * the VMM, nothing was pinned).
  */
 int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 {
@@ -437,6 +439,9 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 	if (!n || n > 1024 || pfn + n < pfn ||
 	    pfn + n - 1 > (pc->aperture_end >> PAGE_SHIFT))
 		return -EFAULT;
+	ret = vfm_prefault_gate(vd, pfn, n);
+	if (ret)
+		return ret;
 
 	for (i = 0; i < n; i++) {
 		struct vfm_pin *p;
@@ -496,6 +501,7 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 	vfm_pins_unmap(vd, &gone);
 	mutex_unlock(&pc->lock);
 	vfm_pins_unpin(vd, &gone);
+	vfm_prefault_forget(vd, iova, length);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_unmap);
 

@@ -310,13 +310,17 @@ static u32 vfm_ring_reg(struct vfm_dev *vd, struct vfm_ring *r, u8 cls)
 	return vd->par->map.ring[vfm_ring_idx(vd, r)][cls];
 }
 
+/* Head write-back page of a post-copy ring, once it is resident. */
+static int vfm_ring_wb_take(struct vfm_dev *vd, struct vfm_ring *r);
+
 /*
  * The doorbell: scan, take references, then forward the tail.  @guest:
  * the guest wrote it (held while the device is being stopped); otherwise
- * the core itself hands the device its tail (restart, restore).
+ * the core itself hands the device its tail (restart, restore).  @retry:
+ * post-copy, pages arrived: scan on to the tail the ring waits with.
  */
-int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
-		      bool guest)
+static int vfm_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
+			bool guest, bool retry)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	u32 tail_off = vfm_ring_reg(vd, r, VFM_REG_RING_TAIL);
@@ -351,10 +355,49 @@ again:
 		spin_unlock(&r->lock);
 		return 0;
 	}
+	if (retry) {
+		if (!r->pfc_wait) {
+			spin_unlock(&r->lock);
+			return 0;
+		}
+		if (r->hold) {
+			/* Stopping: the waiting tail waits for the restart. */
+			if (!r->held) {
+				r->held = true;
+				r->held_tail = r->pfc_tail;
+			}
+			r->pfc_wait = false;
+			spin_unlock(&r->lock);
+			return 0;
+		}
+		/* The ring stays waiting (later tails queue) until done. */
+		new_tail = r->pfc_tail;
+	} else if (r->pfc_wait) {
+		/* Post-copy: behind a tail that waits for pages. */
+		if (r->mapped && new_tail >= r->nslots) {
+			spin_unlock(&r->lock);
+			ret = -EINVAL;
+			goto out_err;
+		}
+		r->pfc_tail = new_tail;
+		spin_unlock(&r->lock);
+		return 0;
+	}
+	if (r->wb_pending) {
+		spin_unlock(&r->lock);
+		ret = vfm_ring_wb_take(vd, r);
+		if (ret == -EINPROGRESS)
+			goto wait_pages;
+		if (ret)
+			goto out_err;
+		goto again;
+	}
 	if (!r->mapped && new_tail == r->tail) {
 		/* Nothing posted: an empty ring need not be mapped. */
 		iowrite32(new_tail, tail_reg);
 		r->fwd = new_tail;
+		if (retry)
+			r->pfc_wait = false;
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -363,6 +406,8 @@ again:
 		mutex_lock(&r->setup);
 		ret = vfm_ring_map(vd, r);
 		mutex_unlock(&r->setup);
+		if (ret == -EINPROGRESS)
+			goto wait_pages;
 		if (ret)
 			goto out_err;
 		goto again;
@@ -416,6 +461,14 @@ again:
 	 */
 	r->fwd = ret ? boundary : r->tail;
 	iowrite32(r->fwd, tail_reg);
+	if (retry && !ret) {
+		if (r->pfc_tail != new_tail) {
+			/* The guest moved on while the scan ran: follow. */
+			spin_unlock(&r->lock);
+			goto again;
+		}
+		r->pfc_wait = false;
+	}
 	spin_unlock(&r->lock);
 	if (filling) {
 		atomic_dec(&vd->pc.filling);
@@ -437,28 +490,67 @@ again:
 		 * The first run must fill; later ones are only read-ahead.
 		 * A migration's trim leaves the cache alone meanwhile: what
 		 * is pinned here holds no reference until the scan resumes.
+		 * In post-copy a run that is not resident is requested, and
+		 * so is every missing read-ahead run, in one go.
 		 */
 		atomic_inc(&vd->pc.filling);
 		filling = true;
 		ret = vfm_pcache_fill(vd, miss[0].pfn, miss[0].npages);
-		for (i = 1; !ret && i < nmiss; i++)
-			if (vfm_pcache_fill(vd, miss[i].pfn, miss[i].npages))
+		for (i = 1; (!ret || ret == -EINPROGRESS) && i < nmiss; i++) {
+			int ra = vfm_pcache_fill(vd, miss[i].pfn,
+						 miss[i].npages);
+
+			if (ra && ra != -EINPROGRESS && !ret)
 				break;
+		}
 		if (!ret)
 			goto again;
 		atomic_dec(&vd->pc.filling);
 		filling = false;
+		if (ret == -EINPROGRESS)
+			goto wait_pages;
 	}
 	if (!ret)
 		return 0;
 out_err:
+	if (retry) {
+		/* Refused: the ring waits no more, as a stalled ring would. */
+		spin_lock(&r->lock);
+		r->pfc_wait = false;
+		spin_unlock(&r->lock);
+	}
 	vfm_ring_error(r);
 	vfm_err_rl(vd, "ring %u: tail %u refused at descriptor %u: %pe\n",
 		   vfm_ring_idx(vd, r), new_tail, r->tail, ERR_PTR(ret));
 	return ret;
+
+wait_pages:
+	/*
+	 * Post-copy: the pages were requested.  The tail waits, the vCPU
+	 * goes on; the acknowledgment scans again (vfm_rings_pfc_retry()).
+	 */
+	spin_lock(&r->lock);
+	if (!r->pfc_wait) {
+		r->pfc_wait = true;
+		r->pfc_tail = new_tail;
+		r->pfc_holds++;
+	}
+	spin_unlock(&r->lock);
+	return 0;
 }
 
-/* Head write-back: hold the page the device writes the head into. */
+int vfm_ring_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
+		      bool guest)
+{
+	return vfm_doorbell(vd, r, new_tail, guest, false);
+}
+
+/*
+ * Head write-back: hold the page the device writes the head into.  In
+ * post-copy, a page that is not resident yet is requested and the address
+ * is kept back from the device (-EINPROGRESS): the next doorbell takes
+ * the page and writes the address before any tail.
+ */
 static int vfm_ring_wb_update(struct vfm_dev *vd, struct vfm_ring *r)
 {
 	u64 addr = ((u64)r->wb_hi << 32 | r->wb_lo) & ~3ULL;
@@ -469,11 +561,17 @@ static int vfm_ring_wb_update(struct vfm_dev *vd, struct vfm_ring *r)
 	spin_lock(&r->lock);
 	vfm_ring_wb_put_locked(vd, r);
 	r->cfg.wb_en = false;
+	r->wb_pending = false;
 	spin_unlock(&r->lock);
 	if (!en)
 		return 0;
 
 	ret = vfm_pcache_fill(vd, pfn, 1);
+	if (ret == -EINPROGRESS) {
+		spin_lock(&r->lock);
+		r->wb_pending = true;
+		spin_unlock(&r->lock);
+	}
 	if (ret)
 		return ret;
 	if (!vfm_pcache_get(vd, pfn))
@@ -484,6 +582,32 @@ static int vfm_ring_wb_update(struct vfm_dev *vd, struct vfm_ring *r)
 	r->cfg.wb_en = true;
 	spin_unlock(&r->lock);
 	return 0;
+}
+
+/* Write the head write-back address registers as the guest set them. */
+static void vfm_ring_wb_forward(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	u32 hi = vfm_ring_reg(vd, r, VFM_REG_RING_WB_HI);
+	u32 lo = vfm_ring_reg(vd, r, VFM_REG_RING_WB_LO);
+
+	if (hi != VFM_NO_REG)
+		iowrite32(r->wb_hi, vd->par->bar0 + hi);
+	if (lo != VFM_NO_REG)
+		iowrite32(r->wb_lo, vd->par->bar0 + lo);
+}
+
+static int vfm_ring_wb_take(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	int ret = 0;
+
+	mutex_lock(&r->setup);
+	if (r->wb_pending) {
+		ret = vfm_ring_wb_update(vd, r);
+		if (!ret)
+			vfm_ring_wb_forward(vd, r);
+	}
+	mutex_unlock(&r->setup);
+	return ret;
 }
 
 /**
@@ -525,6 +649,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 		r->cfg.base = (u64)r->base_hi << 32 | r->base_lo;
 		/* A ring that moved is mapped again on its next use. */
 		vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		r->pfc_wait = false;	/* what it waited for is gone */
 		spin_unlock(&r->lock);
 		break;
 	case VFM_REG_RING_HEAD:
@@ -551,6 +676,13 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 
 		if (en && !r->cfg.enabled) {
 			ret = vfm_ring_map(vd, r);
+			/*
+			 * Post-copy, ring pages not resident yet: the queue
+			 * may run, it has nothing to fetch until a tail moves,
+			 * and the doorbell maps the ring first.
+			 */
+			if (ret == -EINPROGRESS)
+				ret = 0;
 			if (ret) {
 				vfm_ring_error(r);
 				vfm_err_rl(vd, "ring %u: enable refused: %pe\n",
@@ -579,6 +711,11 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 		else
 			r->wb_hi = val;
 		ret = vfm_ring_wb_update(vd, r);
+		if (ret == -EINPROGRESS) {
+			/* forwarded by the doorbell once the page is in */
+			ret = 0;
+			goto out_unlock;
+		}
 		if (ret) {
 			vfm_ring_error(r);
 			vfm_err_rl(vd, "ring %u: head write-back refused: %pe\n",
@@ -636,6 +773,8 @@ int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
 	r->wb_lo = cfg->wb_en ? lower_32_bits(cfg->wb_addr) | 1 : 0;
 	r->wb_hi = cfg->wb_en ? upper_32_bits(cfg->wb_addr) : 0;
 	ret = vfm_ring_wb_update(vd, r);
+	if (ret == -EINPROGRESS)	/* post-copy: taken by the doorbell */
+		ret = 0;
 	mutex_unlock(&r->setup);
 	kfree(pages);
 	kvfree(slots);
@@ -660,6 +799,8 @@ int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en)
 	mutex_lock(&r->setup);
 	if (en && !r->cfg.enabled)
 		ret = vfm_ring_map(vd, r);
+	if (ret == -EINPROGRESS)	/* post-copy: mapped by the doorbell */
+		ret = 0;
 	if (!ret) {
 		spin_lock(&r->lock);
 		if (!en && r->cfg.enabled)
@@ -704,8 +845,10 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 			r->tail = 0;
 			r->fwd = 0;
 			r->hold = false;
+			r->wb_pending = false;
 		}
 		r->held = false;
+		r->pfc_wait = false;	/* a waiting tail never goes on */
 		spin_unlock(&r->lock);
 		mutex_unlock(&r->setup);
 		kfree(pages);
@@ -785,10 +928,85 @@ void vfm_rings_hold(struct vfm_dev *vd, bool hold)
 
 		spin_lock(&r->lock);
 		r->hold = hold;
+		if (hold && r->pfc_wait) {
+			/* A tail waiting for pages is the one held now. */
+			r->held = true;
+			r->held_tail = r->pfc_tail;
+			r->pfc_wait = false;
+		}
 		spin_unlock(&r->lock);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_rings_hold);
+
+/**
+ * vfm_rings_pfc_waiting - rings whose tail waits for pages (post-copy)
+ * @vd: device
+ * @holds: if not NULL, out: times any ring started waiting
+ */
+u32 vfm_rings_pfc_waiting(struct vfm_dev *vd, u64 *holds)
+{
+	u32 n = 0;
+	u8 i;
+
+	if (holds)
+		*holds = 0;
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		n += r->pfc_wait;
+		if (holds)
+			*holds += r->pfc_holds;
+		spin_unlock(&r->lock);
+	}
+	return n;
+}
+
+/**
+ * vfm_rings_pfc_retry - pages arrived: every waiting ring scans on
+ * @vd: device
+ *
+ * In ring order; each ring goes as far as its pages allow and waits again
+ * at the next missing one.  Called without locks.
+ */
+void vfm_rings_pfc_retry(struct vfm_dev *vd)
+{
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+		bool wait;
+
+		spin_lock(&r->lock);
+		wait = r->pfc_wait;
+		spin_unlock(&r->lock);
+		if (wait)
+			vfm_doorbell(vd, r, 0, false, true);
+	}
+}
+
+/**
+ * vfm_rings_fail - the device gave up (post-copy timeout): from now on no
+ * tail reaches it, and no waiting tail ever will
+ * @vd: device
+ *
+ * A function reset (vfm_rings_reset()) undoes this.
+ */
+void vfm_rings_fail(struct vfm_dev *vd)
+{
+	u8 i;
+
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		r->hold = true;
+		r->held = false;
+		r->pfc_wait = false;
+		spin_unlock(&r->lock);
+	}
+}
 
 /*
  * Write a queue control value and, when it disables the queue, wait

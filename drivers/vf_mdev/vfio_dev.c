@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <kunit/visibility.h>
+#include <uapi/linux/vf_mdev.h>
 
 #include "vfm.h"
 
@@ -129,6 +130,7 @@ static void vfm_dev_setup(struct vfm_dev *vd, struct vfm_parent *par)
 	for (i = 0; i < fam->nr_rings; i++)
 		vfm_ring_init(&vd->rings[i], fam->ring_dir[i]);
 	vfm_mig_init(vd);
+	vfm_prefault_init(vd);
 }
 
 static int vfm_init_dev(struct vfio_device *vdev)
@@ -154,6 +156,7 @@ static void vfm_release_dev(struct vfio_device *vdev)
 {
 	struct vfm_dev *vd = to_vfm(vdev);
 
+	vfm_prefault_destroy(vd);
 	xa_destroy(&vd->pc.pins);
 	xa_destroy(&vd->pc.gone_dirty);
 	mutex_destroy(&vd->pc.lock);
@@ -235,8 +238,8 @@ static int vfm_ioctl_get_info(struct vfm_dev *vd, unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	info.num_regions = VFM_NUM_REGIONS;
+	info.num_irqs = VFM_NUM_IRQS;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -325,6 +328,21 @@ static int vfm_ioctl_region_info(struct vfm_dev *vd, unsigned long arg)
 	case VFIO_PCI_ROM_REGION_INDEX:
 	case VFIO_PCI_VGA_REGION_INDEX:
 		break;
+	case VFM_REGION_PREFAULT: {
+		struct vfio_region_info_cap_type cap = {
+			.header.id = VFIO_REGION_INFO_CAP_TYPE,
+			.header.version = 1,
+			.type = VF_MDEV_REGION_TYPE,
+			.subtype = VF_MDEV_REGION_SUBTYPE_PREFAULT,
+		};
+
+		info.size = VF_MDEV_PREFAULT_REGION_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		ret = vfio_info_add_capability(&caps, &cap.header,
+					       sizeof(cap));
+		break;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -395,9 +413,11 @@ static ssize_t vfm_rw(struct vfm_dev *vd, char __user *buf, size_t count,
 		ret = vfm_config_rw(vd, buf, count, pos, write);
 	else if (index <= VFIO_PCI_BAR5_REGION_INDEX)
 		ret = vfm_bar_rw(vd, index, buf, count, pos, write);
+	else if (index == VFM_REGION_PREFAULT)
+		ret = vfm_prefault_region_rw(vd, buf, count, pos, write);
 	else
 		ret = -EINVAL;
-	if (ret == -EINVAL)
+	if (ret == -EINVAL && index != VFM_REGION_PREFAULT)	/* logs its own */
 		vfm_err_rl(vd, "bad region %s: index %u offset %#llx size %zu\n",
 			   write ? "write" : "read", index, pos, count);
 	if (ret > 0)
@@ -516,6 +536,7 @@ void vfm_kunit_dev_destroy(struct vfm_dev *vd)
 {
 	vfm_mediation_reset(vd);
 	vfm_pcache_flush(vd);
+	vfm_prefault_destroy(vd);
 	xa_destroy(&vd->pc.pins);
 	xa_destroy(&vd->pc.gone_dirty);
 	kfree(vd->par);

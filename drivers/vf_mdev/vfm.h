@@ -30,6 +30,7 @@
 #define VFM_MAX_RUN_PAGES	17	/* 64 KiB buffer, any alignment */
 #define VFM_NO_REG		U32_MAX	/* a register the family does not have */
 
+struct eventfd_ctx;
 struct vfm_dev;
 struct vfm_migf;
 struct vfm_msg_pending;
@@ -155,6 +156,13 @@ struct vfm_run {
  *	before @setup
  * @msg_seen: message rings the device writes: the next descriptor whose
  *	write-back has not been looked at for an answer
+ * @pfc_wait: post-copy: the scan stopped at a descriptor whose pages are
+ *	not resident yet; the tail the guest wants is @pfc_tail, and every
+ *	doorbell meanwhile only updates it
+ * @pfc_tail: that tail
+ * @pfc_holds: times the ring started waiting for pages
+ * @wb_pending: post-copy: the head write-back page is not resident yet;
+ *	the device gets the address (and a tail) once it is
  */
 struct vfm_ring {
 	struct mutex setup;	/* protects mapping and geometry changes */
@@ -183,6 +191,10 @@ struct vfm_ring {
 	u64 errors;
 	struct mutex msg;	/* serialises message doorbells */
 	u32 msg_seen;
+	bool pfc_wait;
+	u32 pfc_tail;
+	u64 pfc_holds;
+	bool wb_pending;
 };
 
 /**
@@ -316,6 +328,79 @@ struct vfm_dlog {
 	u64 pages;
 	u64 last_pages;
 	u64 last_ns;
+};
+
+/* Device-specific regions and interrupts, after vfio-pci's. */
+enum {
+	VFM_REGION_PREFAULT = VFIO_PCI_NUM_REGIONS,
+	VFM_NUM_REGIONS
+};
+
+#define VFM_PFC_IRQ_INDEX	VFIO_PCI_NUM_IRQS	/* the prefault eventfd */
+#define VFM_NUM_IRQS		(VFM_PFC_IRQ_INDEX + 1)
+#define VFM_PFC_SLOTS		256
+#define VFM_PFC_CHUNK_SHIFT	15	/* pages per bitmap chunk: 128 MiB */
+#define VFM_PFC_CHUNK_PAGES	BIT(VFM_PFC_CHUNK_SHIFT)
+
+/* What is known of 128 MiB of IOVA space in post-copy mode. */
+struct vfm_pfc_chunk {
+	DECLARE_BITMAP(resident, VFM_PFC_CHUNK_PAGES);
+	DECLARE_BITMAP(requested, VFM_PFC_CHUNK_PAGES);
+};
+
+/**
+ * struct vfm_pfc_slot - one prefault request
+ * @pfn: first IOVA page
+ * @npages: pages; 0 = the slot is free
+ * @issued: the VMM took it from the queue
+ * @seq: queue order
+ * @t_ns: when it was queued (for the timeout)
+ */
+struct vfm_pfc_slot {
+	u64 pfn;
+	u32 npages;
+	bool issued;
+	u64 seq;
+	u64 t_ns;
+};
+
+/**
+ * struct vfm_prefault - the post-copy prefault channel (prefault.c)
+ * @lock: protects everything below; taken after r->setup, never held
+ *	while pc->lock or a ring lock is taken
+ * @on: post-copy mode (also read locklessly: off is the fast answer)
+ * @timed_out: a request went unanswered too long; the device is in ERROR
+ * @queue_len: requests queued or outstanding at most
+ * @timeout_ms: how long a request may wait for its acknowledgment
+ * @chunks: chunk index -> struct vfm_pfc_chunk
+ * @nchunks: entries in @chunks
+ * @slots: the requests
+ * @last: the request that was queued last, while it may still grow
+ * @seq: last sequence number given
+ * @trigger: the prefault eventfd
+ * @timeout: fires when the oldest request may have timed out
+ * @requests: requests queued since on
+ * @pages_requested: pages in them
+ * @overflows: missing pages that found the queue full
+ * @acks: acknowledgments taken
+ */
+struct vfm_prefault {
+	struct mutex lock;	/* protects everything below */
+	bool on;
+	bool timed_out;
+	u32 queue_len;
+	u32 timeout_ms;
+	struct xarray chunks;
+	unsigned long nchunks;
+	struct vfm_pfc_slot slots[VFM_PFC_SLOTS];
+	struct vfm_pfc_slot *last;
+	u64 seq;
+	struct eventfd_ctx *trigger;
+	struct delayed_work timeout;
+	u64 requests;
+	u64 pages_requested;
+	u64 overflows;
+	u64 acks;
 };
 
 /**
@@ -452,6 +537,7 @@ struct vfm_parent {
  *	message ring, until the PF answers it (under @mbx_lock)
  * @port_r2c: read-to-clear mailbox bits the port consumed (its own, not
  *	the guest's), under @mig.lock
+ * @pfc: the post-copy prefault channel
  */
 struct vfm_dev {
 	struct vfio_device vdev;
@@ -478,6 +564,7 @@ struct vfm_dev {
 	struct vfm_port port;
 	u32 port_r2c;
 	struct vfm_msg_pending *msg_pending;
+	struct vfm_prefault pfc;
 };
 
 static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
@@ -536,6 +623,9 @@ void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize);
 int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
 		       const struct vfm_ring_cfg *cfg);
 int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en);
+u32 vfm_rings_pfc_waiting(struct vfm_dev *vd, u64 *holds);
+void vfm_rings_pfc_retry(struct vfm_dev *vd);
+void vfm_rings_fail(struct vfm_dev *vd);
 
 /* msg.c */
 int vfm_msg_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail);
@@ -607,6 +697,17 @@ void vfm_mig_open(struct vfm_dev *vd);
 void vfm_mig_close(struct vfm_dev *vd);
 void vfm_mig_reset(struct vfm_dev *vd);
 bool vfm_mig_arc_known(u32 from, u32 to);
+void vfm_mig_fail(struct vfm_dev *vd);
+
+/* prefault.c */
+void vfm_prefault_init(struct vfm_dev *vd);
+void vfm_prefault_reset(struct vfm_dev *vd);
+void vfm_prefault_close(struct vfm_dev *vd);
+void vfm_prefault_destroy(struct vfm_dev *vd);
+int vfm_prefault_gate(struct vfm_dev *vd, u64 pfn, u64 n);
+void vfm_prefault_forget(struct vfm_dev *vd, u64 iova, u64 length);
+ssize_t vfm_prefault_region_rw(struct vfm_dev *vd, char __user *buf,
+			       size_t count, u64 off, bool write);
 
 /* pf.c */
 void vfm_port_init(struct vfm_dev *vd);

@@ -291,4 +291,145 @@ struct vf_mdev_rec_source {
 	__le64 pinned;
 };
 
+/*
+ * The post-copy prefault channel
+ * ------------------------------
+ * In post-copy the VM runs on the destination before all of its memory has
+ * arrived, and a NIC cannot take a page fault.  vf_mdev sees every buffer
+ * before the device does (it scans the descriptors at each tail write), so
+ * in post-copy mode it never lets the device reach a page the VMM has not
+ * said is resident: the tail is held at the first descriptor that names a
+ * missing page, the pages are requested, and the held tail reaches the
+ * device once the VMM has brought them in and acknowledged them.
+ *
+ * The channel is a device-specific VFIO region, found by its type
+ * capability (VF_MDEV_REGION_TYPE / VF_MDEV_REGION_SUBTYPE_PREFAULT, not
+ * mmappable), and a device-specific interrupt index (named in the
+ * region's info block) whose eventfd fires when requests are queued.  A
+ * VMM that never looks at either sees a plain vfio-pci device.
+ *
+ * Region layout (offsets from the start of the region):
+ *
+ *   VF_MDEV_PREFAULT_INFO_OFF   struct vf_mdev_prefault_info: read any
+ *                               naturally aligned 4 or 8 bytes, or the
+ *                               whole block; write exactly 4 bytes to the
+ *                               fields marked RW
+ *   VF_MDEV_PREFAULT_QUEUE_OFF  pread(n * 16 bytes): takes up to n queued
+ *                               requests (struct vf_mdev_prefault_req), in
+ *                               the order the device needed them; returns
+ *                               the bytes of the whole requests taken, 0
+ *                               when none is queued
+ *   VF_MDEV_PREFAULT_CMD_OFF    pwrite(struct vf_mdev_prefault_cmd with its
+ *                               ranges): declare pages resident, or
+ *                               acknowledge requested pages; all or nothing
+ *
+ * Documentation/postcopy.rst gives the rules and the VMM's sequence.
+ */
+#define VF_MDEV_REGION_TYPE		(0x80000000U | 0x8086)	/* PCI vendor type, Intel */
+#define VF_MDEV_REGION_SUBTYPE_PREFAULT	0x56464d01	/* "VFM" 1 */
+
+#define VF_MDEV_PREFAULT_VERSION	1
+#define VF_MDEV_PREFAULT_INFO_OFF	0x0000
+#define VF_MDEV_PREFAULT_QUEUE_OFF	0x1000
+#define VF_MDEV_PREFAULT_CMD_OFF	0x2000
+#define VF_MDEV_PREFAULT_REGION_SIZE	0x3000
+
+#define VF_MDEV_PREFAULT_QUEUE_MAX	256	/* largest queue_len */
+#define VF_MDEV_PREFAULT_RANGES_MAX	255	/* ranges in one command */
+
+/* mode */
+#define VF_MDEV_PREFAULT_OFF		0
+#define VF_MDEV_PREFAULT_ON		1
+
+/* status bits */
+/* post-copy mode is on */
+#define VF_MDEV_PREFAULT_S_ON		(1U << 0)
+/* a request timed out: the device is in the VFIO ERROR state */
+#define VF_MDEV_PREFAULT_S_TIMED_OUT	(1U << 1)
+
+/**
+ * struct vf_mdev_prefault_info - the channel's state (88 bytes)
+ * @version: RO, VF_MDEV_PREFAULT_VERSION
+ * @flags: RO, zero (no optional features yet)
+ * @irq_index: RO, the VFIO interrupt index of the prefault eventfd
+ * @queue_len: RW while off: requests queued or awaiting their
+ *	acknowledgment at any one time, 1..VF_MDEV_PREFAULT_QUEUE_MAX
+ * @timeout_ms: RW while off: how long a request may stay unacknowledged
+ *	before the device gives up (VFIO ERROR state), 10..600000
+ * @mode: RW, VF_MDEV_PREFAULT_OFF or VF_MDEV_PREFAULT_ON
+ * @status: RO, VF_MDEV_PREFAULT_S_*
+ * @queued: RO, requests queued, not taken yet
+ * @outstanding: RO, requests taken, not fully acknowledged yet
+ * @held_rings: RO, rings whose tail waits for pages
+ * @reserved0: RO, zero
+ * @reserved1: RO, zero
+ * @page_size: RO, the request and acknowledgment granule (4096)
+ * @requests: RO, requests queued since the channel was switched on
+ * @pages_requested: RO, pages in them
+ * @overflows: RO, times a missing page found the queue full (it is
+ *	requested again once an acknowledgment frees room)
+ * @holds: RO, times a ring's tail was held for missing pages
+ */
+struct vf_mdev_prefault_info {
+	__u32 version;
+	__u32 flags;
+	__u32 irq_index;
+	__u32 queue_len;
+	__u32 timeout_ms;
+	__u32 mode;
+	__u32 status;
+	__u32 queued;
+	__u32 outstanding;
+	__u32 held_rings;
+	__u32 reserved0;
+	__u32 reserved1;
+	__aligned_u64 page_size;
+	__aligned_u64 requests;
+	__aligned_u64 pages_requested;
+	__aligned_u64 overflows;
+	__aligned_u64 holds;
+};
+
+/**
+ * struct vf_mdev_prefault_req - one request: pages the device needs (16 bytes)
+ * @iova: first byte of the first page (page aligned)
+ * @npages: pages, at least 1
+ * @reserved: zero
+ */
+struct vf_mdev_prefault_req {
+	__aligned_u64 iova;
+	__u32 npages;
+	__u32 reserved;
+};
+
+/**
+ * struct vf_mdev_prefault_range - an IOVA range of whole pages (16 bytes)
+ * @iova: page aligned
+ * @length: bytes, a non-zero multiple of the page size
+ */
+struct vf_mdev_prefault_range {
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+
+/* op */
+#define VF_MDEV_PREFAULT_DECLARE	1	/* these pages are resident */
+#define VF_MDEV_PREFAULT_ACK		2	/* requested pages, resident now */
+
+/**
+ * struct vf_mdev_prefault_cmd - a command written at VF_MDEV_PREFAULT_CMD_OFF
+ * @argsz: bytes written: sizeof(this) + @nr_ranges * 16
+ * @op: VF_MDEV_PREFAULT_DECLARE or VF_MDEV_PREFAULT_ACK
+ * @nr_ranges: 1..VF_MDEV_PREFAULT_RANGES_MAX
+ * @flags: zero
+ * @ranges: the pages
+ */
+struct vf_mdev_prefault_cmd {
+	__u32 argsz;
+	__u32 op;
+	__u32 nr_ranges;
+	__u32 flags;
+	struct vf_mdev_prefault_range ranges[];
+};
+
 #endif /* _UAPI_LINUX_VF_MDEV_H */
