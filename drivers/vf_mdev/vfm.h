@@ -7,6 +7,7 @@
 
 #include <linux/mdev.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 #include <linux/workqueue.h>
@@ -29,6 +30,17 @@
 #define VFM_CFG_LOG_MAX		64
 #define VFM_MAX_RUN_PAGES	17	/* 64 KiB buffer, any alignment */
 #define VFM_NO_REG		U32_MAX	/* a register the family does not have */
+
+/*
+ * The mediator's IOVA window: the top VFM_MED_SIZE bytes of the domain's
+ * aperture.  The pin cache never pins a guest IOVA there, so no guest
+ * descriptor, ring or buffer can name it.  It holds the port's memory
+ * (VFM_MED_PORT bytes) and, after it, one VFM_ALIAS_SLOT per ring for a
+ * ring given to the device rotated (vfm_ring_alias()).
+ */
+#define VFM_MED_SIZE		SZ_64M
+#define VFM_MED_PORT		SZ_1M
+#define VFM_ALIAS_SLOT		SZ_1M
 
 struct vfm_dev;
 struct vfm_migf;
@@ -99,6 +111,7 @@ struct vfm_dma_ops {
  *	takes the whole window as dirty
  * @filling: doorbells between filling the cache and taking their
  *	references (a migration's trim waits for them)
+ * @med_base: first IOVA of the mediator's window (guest IOVAs stay below)
  */
 struct vfm_pcache {
 	struct mutex lock;	/* protects the xarray's contents, map, @count */
@@ -115,6 +128,28 @@ struct vfm_pcache {
 	struct xarray gone_dirty;
 	bool dirty_lost;
 	atomic_t filling;
+	u64 med_base;
+};
+
+/**
+ * struct vfm_alias - a ring mapped rotated in the mediator's window
+ * @iova: window start (0: none)
+ * @npages: window pages mapped
+ * @pfn: the guest ring's first page (the alias holds a reference on each)
+ * @ring_pages: pages of the guest ring
+ */
+struct vfm_alias {
+	u64 iova;
+	u32 npages;
+	u64 pfn;
+	u32 ring_pages;
+};
+
+/* What a ring let go of, released by vfm_unmapped_free() after its lock. */
+struct vfm_unmapped {
+	struct page **pages;
+	void *slots;
+	struct vfm_alias alias;
 };
 
 /* A run of pages one descriptor target holds references on. */
@@ -155,6 +190,9 @@ struct vfm_run {
  *	before @setup
  * @msg_seen: message rings the device writes: the next descriptor whose
  *	write-back has not been looked at for an answer
+ * @rot: the device's slot i is the guest's slot (i + @rot) % nslots: tails
+ *	written and heads read are translated (0: the same index)
+ * @alias: where the ring is mapped rotated, while @rot is not 0
  */
 struct vfm_ring {
 	struct mutex setup;	/* protects mapping and geometry changes */
@@ -183,6 +221,8 @@ struct vfm_ring {
 	u64 errors;
 	struct mutex msg;	/* serialises message doorbells */
 	u32 msg_seen;
+	u32 rot;
+	struct vfm_alias alias;
 };
 
 /**
@@ -514,6 +554,8 @@ void vfm_pcache_mark(struct vfm_dev *vd, unsigned long pfn);
 u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 			      unsigned long *n);
 void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating);
+int vfm_med_map(struct vfm_dev *vd, u64 iova, struct page *page);
+void vfm_med_unmap(struct vfm_dev *vd, u64 iova, u32 npages);
 
 /* ring.c */
 void vfm_ring_init(struct vfm_ring *r, u8 dir);
@@ -536,6 +578,10 @@ void vfm_desc_read(struct vfm_ring *r, u32 idx, u8 *desc, u32 dsize);
 int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
 		       const struct vfm_ring_cfg *cfg);
 int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en);
+int vfm_ring_alias(struct vfm_dev *vd, u8 idx, u32 rot, u64 *base);
+void vfm_ring_set_pos(struct vfm_dev *vd, u8 idx, u32 pos);
+u32 vfm_ring_guest_idx(struct vfm_ring *r, u32 dev_idx);
+int vfm_ring_reload(struct vfm_dev *vd, u8 idx, u32 head);
 
 /* msg.c */
 int vfm_msg_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail);
@@ -610,6 +656,8 @@ bool vfm_mig_arc_known(u32 from, u32 to);
 
 /* pf.c */
 void vfm_port_init(struct vfm_dev *vd);
+int vfm_port_mem_open(struct vfm_dev *vd);
+void vfm_port_mem_close(struct vfm_dev *vd);
 int vfm_pf_vf_info(struct vfm_dev *vd, u8 *flags, u16 *vlan, u8 *qos,
 		   u8 *mac);
 
