@@ -31,6 +31,7 @@
 #include "kselftest_harness.h"
 #include "mig.h"
 #include "testenv.h"
+#include "hw_fixture.h"
 
 #define PAGE		4096UL
 #define ROUNDS		4
@@ -650,6 +651,35 @@ TEST_F_TIMEOUT(mig, precopy_and_restore, 240)
 	       st.restore_ns / 1e6, gprc_a, gprc_b);
 	vfm_buf_free(&initial);
 	vfm_buf_free(&final);
+}
+
+/* The same on the families the rig lacks (hw_fixture.h): SKIP here. */
+TEST_F(hw, migration)
+{
+	struct vfm_buf st = { };
+	__u64 flags = 0;
+	bool ended = false;
+	int fd = -1, rfd = -1;
+
+	if (!self->fam->migration)
+		SKIP(return, "%s offers no migration yet", self->fam->module);
+	if (hw_open(_metadata, self, 2, false))
+		SKIP(return, "%s", self->why);
+	self->g[0] = calloc(1, self->fam->guest_size);
+	ASSERT_NE(NULL, self->g[0]);
+	ASSERT_EQ(0, self->fam->init(self->g[0], &self->dev[0]));
+	ASSERT_EQ(0, vfm_mig_flags(&self->dev[0], &flags));
+	ASSERT_TRUE(flags & VFIO_MIGRATION_STOP_COPY);
+	/* Source: stop and save; destination: load what it saved. */
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[0], VFIO_DEVICE_STATE_STOP_COPY, &fd));
+	while (!ended)
+		ASSERT_LE(0, vfm_mig_read(fd, &st, &ended));
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[1], VFIO_DEVICE_STATE_RESUMING, &rfd));
+	ASSERT_EQ(0, vfm_mig_write(rfd, st.p, st.len, 4096));
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[1], VFIO_DEVICE_STATE_RUNNING, NULL));
+	close(fd);
+	close(rfd);
+	vfm_buf_free(&st);
 }
 
 TEST_HARNESS_MAIN

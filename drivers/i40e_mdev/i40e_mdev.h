@@ -248,15 +248,9 @@ enum {
 	I40E_FAM_REQ_QUEUES,	/* REQUEST_QUEUES count (0: none) */
 };
 
+/* The family's migration callbacks (KUnit calls them through it). */
 extern const struct vfm_mig_ops i40e_mig_ops;
-u32 i40e_ring_disable(u32 ctrl);
-void i40e_dev_save(struct vfm_port *p, u32 *regs);
-void i40e_dev_resume(struct vfm_port *p, const u32 *regs, bool restore);
-int i40e_check_regs(const u32 *regs, unsigned int nvec);
-void i40e_match(const struct vfm_cfg_rec *log, unsigned int n,
-		struct vfm_match_info *m);
-int i40e_replay(struct vfm_port *p, struct vfm_replay *r);
-int i40e_stop(struct vfm_port *p, struct vfm_replay *r);
+void i40e_aq_desc(u8 *d, u16 flags, u16 op, u16 len, u32 vc_op, u64 addr);
 
 struct vfm_reg i40e_classify_aq(u32 off);
 

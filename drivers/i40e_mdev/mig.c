@@ -54,11 +54,10 @@
 /* Device-written admin queue descriptor flags the mediator posts. */
 #define I40E_MQ_ARQ_FLAGS	(I40E_AQ_FLAG_BUF | I40E_AQ_FLAG_LB)
 
-u32 i40e_ring_disable(u32 ctrl)
+static u32 i40e_ring_disable(u32 ctrl)
 {
 	return ctrl & ~I40E_AQLEN_ENABLE;
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_ring_disable);
 
 /* Interrupt registers ----------------------------------------------- */
 
@@ -88,7 +87,7 @@ static bool i40e_is_dyn(unsigned int i)
  * @regs: out, I40E_NR_DEV_REGS words; of the dynamic controls only the
  *	interrupt enable and write-back-on-ITR bits are kept
  */
-void i40e_dev_save(struct vfm_port *p, u32 *regs)
+static void i40e_dev_save(struct vfm_port *p, u32 *regs)
 {
 	unsigned int i;
 
@@ -101,7 +100,6 @@ void i40e_dev_save(struct vfm_port *p, u32 *regs)
 		if (i40e_is_dyn(i))
 			p->wr(p, i40e_dev_reg(i), I40E_DYN_ITR_NONE);
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_dev_save);
 
 /**
  * i40e_dev_resume - interrupts on again
@@ -110,7 +108,7 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_dev_save);
  * @restore: a destination: write the throttling and cause enables first,
  *	then raise each enabled vector once (a software interrupt)
  */
-void i40e_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
+static void i40e_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 {
 	unsigned int i;
 
@@ -128,7 +126,6 @@ void i40e_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 		p->wr(p, i40e_dev_reg(i), v | I40E_DYN_ITR_NONE);
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_dev_resume);
 
 /**
  * i40e_check_regs - registers from a stream, before any is written
@@ -138,7 +135,7 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_dev_resume);
  * Only the kept bits of the dynamic controls, no enabled vector this VF
  * lacks, throttling intervals in range.  Returns 0 or -EINVAL.
  */
-int i40e_check_regs(const u32 *regs, unsigned int nvec)
+static int i40e_check_regs(const u32 *regs, unsigned int nvec)
 {
 	unsigned int i;
 
@@ -156,7 +153,6 @@ int i40e_check_regs(const u32 *regs, unsigned int nvec)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_check_regs);
 
 /* The configuration log ---------------------------------------------- */
 
@@ -178,8 +174,8 @@ static const u8 *i40e_rec_bytes(const struct vfm_cfg_rec *rec)
  * @m: out: the guest's MAC (its first unicast filter), the virtchnl
  *	version and capabilities it asked for, its VSI id, queue pairs
  */
-void i40e_match(const struct vfm_cfg_rec *log, unsigned int n,
-		struct vfm_match_info *m)
+static void i40e_match(const struct vfm_cfg_rec *log, unsigned int n,
+		       struct vfm_match_info *m)
 {
 	bool mac = false;
 	unsigned int i;
@@ -221,7 +217,6 @@ void i40e_match(const struct vfm_cfg_rec *log, unsigned int n,
 		}
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_match);
 
 /* The mediator's admin queue ----------------------------------------- */
 
@@ -255,8 +250,8 @@ static u64 i40e_mq_iova(struct i40e_mq *q, unsigned int page)
 	return q->iova + page * I40E_PAGE;
 }
 
-static void i40e_aq_desc(u8 *d, u16 flags, u16 op, u16 len, u32 vc_op,
-			 u64 addr)
+/* An admin queue descriptor: the fields a send or a posted buffer sets. */
+void i40e_aq_desc(u8 *d, u16 flags, u16 op, u16 len, u32 vc_op, u64 addr)
 {
 	memset(d, 0, I40E_AQ_DESC_SIZE);
 	put_unaligned_le16(flags, d + I40E_AQD_FLAGS);
@@ -266,6 +261,7 @@ static void i40e_aq_desc(u8 *d, u16 flags, u16 op, u16 len, u32 vc_op,
 	put_unaligned_le32(upper_32_bits(addr), d + I40E_AQD_ADDR_HI);
 	put_unaligned_le32(lower_32_bits(addr), d + I40E_AQD_ADDR_LO);
 }
+EXPORT_SYMBOL_IF_KUNIT(i40e_aq_desc);
 
 /* ARQ slot @i holds buffer @i, ready for the device. */
 static void i40e_mq_post(struct i40e_mq *q, u32 i)
@@ -511,7 +507,8 @@ static int i40e_hello(struct i40e_mq *q)
 	}
 	if (fam && get_unaligned_le16(res + 2) < fam[I40E_FAM_QPAIRS] &&
 	    !fam[I40E_FAM_REQ_QUEUES]) {
-		snprintf(q->r->why, sizeof(q->r->why), "the PF gives %u queue pairs, the guest uses %u",
+		snprintf(q->r->why, sizeof(q->r->why),
+			 "the PF gives %u queue pairs, the guest uses %u",
 			 get_unaligned_le16(res + 2), fam[I40E_FAM_QPAIRS]);
 		return -EXDEV;
 	}
@@ -796,8 +793,8 @@ static int i40e_replay_rec(struct i40e_mq *q, const struct vfm_cfg_rec *rec)
 			return 0;
 		len = i40e_rss_message(q, op);
 		if (!len) {
-			snprintf(q->r->why, sizeof(q->r->why), "RSS records of op %u are incomplete",
-				 op);
+			snprintf(q->r->why, sizeof(q->r->why),
+				 "RSS records of op %u are incomplete", op);
 			return -EINVAL;
 		}
 		break;
@@ -865,7 +862,7 @@ static int i40e_replay_rest(struct i40e_mq *q)
  * Returns 0 or a negative errno, @r->why saying what failed.  The admin
  * queue registers are left cleared for the core to give the guest's back.
  */
-int i40e_replay(struct vfm_port *p, struct vfm_replay *r)
+static int i40e_replay(struct vfm_port *p, struct vfm_replay *r)
 {
 	struct i40e_mq q;
 	int ret;
@@ -902,7 +899,6 @@ out_close:
 	i40e_mq_close(&q);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_replay);
 
 /* Where each stopped RX ring's device head is, from its descriptors. */
 static int i40e_find_heads(struct vfm_port *p, struct vfm_replay *r)
@@ -935,8 +931,8 @@ static int i40e_find_heads(struct vfm_port *p, struct vfm_replay *r)
 					   descs + s * I40E_RX_DESC_SIZE);
 		h = ret ? ret : i40e_rx_head(descs, count, r->tail[ring]);
 		if (h < 0) {
-			snprintf(r->why, sizeof(r->why), "RX ring %u: its descriptors cannot be read",
-				 q);
+			snprintf(r->why, sizeof(r->why),
+				 "RX ring %u: its descriptors cannot be read", q);
 			ret = h;
 			break;
 		}
@@ -955,7 +951,7 @@ static int i40e_find_heads(struct vfm_port *p, struct vfm_replay *r)
  * The guest's admin queue is disabled (the core did it): DISABLE_QUEUES
  * goes through the mediator's own, which is cleared again after.
  */
-int i40e_stop(struct vfm_port *p, struct vfm_replay *r)
+static int i40e_stop(struct vfm_port *p, struct vfm_replay *r)
 {
 	struct i40e_mq q;
 	unsigned int i;
@@ -972,17 +968,14 @@ int i40e_stop(struct vfm_port *p, struct vfm_replay *r)
 		r->head[I40E_RING_TX(i)] = r->tail[I40E_RING_TX(i)];
 	return i40e_find_heads(p, r);
 }
-EXPORT_SYMBOL_IF_KUNIT(i40e_stop);
 
 const struct vfm_mig_ops i40e_mig_ops = {
-	.dev_regs = I40E_NR_DEV_REGS,
-	.ring_disable = i40e_ring_disable,
-	.dev_save = i40e_dev_save,
-	.dev_resume = i40e_dev_resume,
-	.check_regs = i40e_check_regs,
-	.match = i40e_match,
-	.replay = i40e_replay,
-	.stop = i40e_stop,
-	.rotate_heads = true,
+	/* the interrupt registers */
+	.dev_regs = I40E_NR_DEV_REGS, .dev_save = i40e_dev_save,
+	.dev_resume = i40e_dev_resume, .check_regs = i40e_check_regs,
+	/* the admin queue: disabled, then given back rotated at its heads */
+	.ring_disable = i40e_ring_disable, .rotate_heads = true,
+	/* the PF side, through the mediator's own admin queue */
+	.match = i40e_match, .replay = i40e_replay, .stop = i40e_stop,
 };
 EXPORT_SYMBOL_IF_KUNIT(i40e_mig_ops);

@@ -395,49 +395,6 @@ static void vfm_mig_log_copy(struct vfm_dev *vd, struct vfm_cfg_rec *log,
 	spin_unlock(&vd->mbx_lock);
 }
 
-/*
- * Queues that registers cannot stop (the family's stop): stopped by the
- * family through a session of its own, which takes the VF's message rings
- * over; they are put back (stopped) at the heads the guest left.  Returns
- * 0 or a negative errno (the device may still be running).
- */
-static int vfm_mig_family_stop(struct vfm_dev *vd, struct vfm_snap *snap)
-{
-	const struct vfm_family *fam = vfm_fam(vd);
-	struct vfm_cfg_rec *log;
-	struct vfm_replay *rp;
-	int ret;
-	u8 i;
-
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
-	log = kvcalloc(VFM_CFG_LOG_MAX, sizeof(*log), GFP_KERNEL);
-	if (!rp || !log) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	vfm_mig_log_copy(vd, log, &rp->nlog);
-	rp->log = log;
-	vfm_mig_replay_rings(vd, rp, snap, false);
-	mutex_lock(&vd->state_lock);
-	ret = fam->mig->stop(&vd->port, rp);
-	mutex_unlock(&vd->state_lock);
-	if (ret) {
-		vfm_err_rl(vd, "migration: the queues did not stop: %s: %pe\n",
-			   rp->why, ERR_PTR(ret));
-		goto out_free;
-	}
-	for (i = 0; i < fam->nr_rings; i++) {
-		u32 count = vd->rings[i].cfg.len / fam->desc_size[fam->ring_dir[i]];
-
-		if (vfm_msg_configured(vd, i) && rp->head[i] < count)
-			snap->head[i] = rp->head[i];
-	}
-out_free:
-	kvfree(log);
-	kfree(rp);
-	return ret;
-}
-
 /* The family's session is over: its message rings back, as the guest had. */
 static int vfm_mig_reload_msg_rings(struct vfm_dev *vd,
 				    const struct vfm_snap *snap)
@@ -457,6 +414,54 @@ static int vfm_mig_reload_msg_rings(struct vfm_dev *vd,
 	return 0;
 }
 
+/*
+ * Queues that registers cannot stop: the family stops them (@restart
+ * false) or, on a source whose migration was abandoned, restarts them,
+ * through a session of its own that takes the VF's message rings over;
+ * they are put back (stopped) at the heads the guest left.  A stop fills
+ * in the heads no register shows.  Returns 0 or a negative errno.
+ */
+static int vfm_mig_family_queues(struct vfm_dev *vd, struct vfm_snap *snap,
+				 bool restart)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_cfg_rec *log;
+	struct vfm_replay *rp;
+	int ret;
+	u8 i;
+
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	log = kvcalloc(VFM_CFG_LOG_MAX, sizeof(*log), GFP_KERNEL);
+	if (!rp || !log) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	vfm_mig_log_copy(vd, log, &rp->nlog);
+	rp->log = log;
+	rp->restart = restart;
+	vfm_mig_replay_rings(vd, rp, snap, false);
+	mutex_lock(&vd->state_lock);
+	ret = restart ? fam->mig->replay(&vd->port, rp) :
+			fam->mig->stop(&vd->port, rp);
+	mutex_unlock(&vd->state_lock);
+	if (ret) {
+		vfm_err_rl(vd, "migration: the queues cannot %s: %s: %pe\n",
+			   restart ? "restart" : "stop", rp->why, ERR_PTR(ret));
+		goto out_free;
+	}
+	for (i = 0; i < fam->nr_rings && !restart; i++) {
+		u32 count = vd->rings[i].cfg.len / fam->desc_size[fam->ring_dir[i]];
+
+		if (vfm_msg_configured(vd, i) && rp->head[i] < count)
+			snap->head[i] = rp->head[i];
+	}
+	ret = vfm_mig_reload_msg_rings(vd, snap);
+out_free:
+	kvfree(log);
+	kfree(rp);
+	return ret;
+}
+
 /* RUNNING_P2P -> STOP: stop at a packet boundary and capture. */
 static int vfm_mig_quiesce(struct vfm_dev *vd)
 {
@@ -467,9 +472,7 @@ static int vfm_mig_quiesce(struct vfm_dev *vd)
 
 	vfm_rings_stop(vd, snap);
 	if (fam->mig->stop) {
-		ret = vfm_mig_family_stop(vd, snap);
-		if (!ret)
-			ret = vfm_mig_reload_msg_rings(vd, snap);
+		ret = vfm_mig_family_queues(vd, snap, false);
 		if (ret)
 			return ret;
 	}
@@ -482,41 +485,6 @@ static int vfm_mig_quiesce(struct vfm_dev *vd)
 	return 0;
 }
 
-/*
- * A source going back to RUNNING after the family stopped its queues:
- * the family restarts them through its own session.
- */
-static int vfm_mig_family_restart(struct vfm_dev *vd)
-{
-	const struct vfm_family *fam = vfm_fam(vd);
-	struct vfm_cfg_rec *log;
-	struct vfm_replay *rp;
-	int ret;
-
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
-	log = kvcalloc(VFM_CFG_LOG_MAX, sizeof(*log), GFP_KERNEL);
-	if (!rp || !log) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	vfm_mig_log_copy(vd, log, &rp->nlog);
-	rp->log = log;
-	rp->restart = true;
-	vfm_mig_replay_rings(vd, rp, &vd->mig.snap, false);
-	mutex_lock(&vd->state_lock);
-	ret = fam->mig->replay(&vd->port, rp);
-	mutex_unlock(&vd->state_lock);
-	if (!ret)
-		ret = vfm_mig_reload_msg_rings(vd, &vd->mig.snap);
-	else
-		vfm_err_rl(vd, "migration: the queues cannot restart: %s\n",
-			   rp->why);
-out_free:
-	kvfree(log);
-	kfree(rp);
-	return ret;
-}
-
 /* STOP -> RUNNING_P2P: queues and interrupts on; tails still held. */
 static int vfm_mig_unquiesce(struct vfm_dev *vd)
 {
@@ -524,8 +492,9 @@ static int vfm_mig_unquiesce(struct vfm_dev *vd)
 	bool loaded = vd->mig.loaded;
 	int ret;
 
+	/* A source abandoning its migration: the family restarts them. */
 	if (fam->mig->stop && !loaded) {
-		ret = vfm_mig_family_restart(vd);
+		ret = vfm_mig_family_queues(vd, &vd->mig.snap, true);
 		if (ret)
 			return ret;
 	}
@@ -923,7 +892,8 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 	if (mig->rotate_heads) {
 		ret = vfm_mig_reload_msg_rings(vd, snap);
 		if (ret) {
-			snprintf(why, sizeof(why), "a message ring cannot be given back at its head");
+			snprintf(why, sizeof(why),
+				 "a message ring cannot be given back at its head");
 			mutex_lock(&vd->state_lock);
 			goto out_unconfigure;
 		}

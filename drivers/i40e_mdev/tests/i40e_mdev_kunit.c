@@ -176,14 +176,8 @@ static void i40e_decode_tx_test(struct kunit *test)
 static void i40e_aqd(u8 *d, u16 flags, u16 aq_op, u16 len, u64 addr,
 		     u32 vc_op, u32 vc_ret)
 {
-	memset(d, 0, 32);
-	put_unaligned_le16(flags, d + I40E_AQD_FLAGS);
-	put_unaligned_le16(aq_op, d + I40E_AQD_OPCODE);
-	put_unaligned_le16(len, d + I40E_AQD_DATALEN);
-	put_unaligned_le32(vc_op, d + I40E_AQD_VC_OP);
+	i40e_aq_desc(d, flags, aq_op, len, vc_op, addr);
 	put_unaligned_le32(vc_ret, d + I40E_AQD_VC_RET);
-	put_unaligned_le32(upper_32_bits(addr), d + I40E_AQD_ADDR_HI);
-	put_unaligned_le32(lower_32_bits(addr), d + I40E_AQD_ADDR_LO);
 }
 
 #define I40E_ATQD(d, flags, len, addr, op) \

@@ -376,7 +376,7 @@ static struct vfm_replay *fpf_replay(struct kunit *test, struct vfm_mbx *m,
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->log = m->log;
 	r->nlog = m->nlog;
-	i40e_match(m->log, m->nlog, mi);
+	i40e_mig_ops.match(m->log, m->nlog, mi);
 	r->want = mi;
 	for (q = 0; q < nq; q++)
 		r->enabled |= BIT_ULL(I40E_RING_RX(q)) | BIT_ULL(I40E_RING_TX(q));
@@ -527,7 +527,7 @@ static void i40e_mig_replay_test(struct kunit *test)
 	for (i = 130; i < 132; i++)
 		memcpy(f->ring[I40E_RING_RX(0)] + i * 32, posted, 32);
 
-	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_replay(&f->port, r), "%s", r->why);
+	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_mig_ops.replay(&f->port, r), "%s", r->why);
 	fpf_expect_ops(test, f, ops, ARRAY_SIZE(ops));
 	fpf_expect_clear(test, f);
 	KUNIT_EXPECT_EQ(test, 0x42, r->pf_mac[5]);
@@ -618,7 +618,7 @@ static void i40e_mig_probe_test(struct kunit *test)
 	struct vfm_replay *r = fpf_replay(test, m, 4, &mi);
 
 	r->probe = true;
-	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_replay(&f->port, r), "%s", r->why);
+	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_mig_ops.replay(&f->port, r), "%s", r->why);
 	fpf_expect_ops(test, f, ops, ARRAY_SIZE(ops));
 	KUNIT_EXPECT_EQ(test, 1U, get_unaligned_le32(f->sent[0].buf + 4));
 	KUNIT_EXPECT_EQ(test, 0x000b00a1U, get_unaligned_le32(f->sent[1].buf));
@@ -638,7 +638,7 @@ static void i40e_mig_refused_test(struct kunit *test)
 	f = fpf_new(test);
 	f->status[VC_ADD_VLAN] = -5;		/* VIRTCHNL_STATUS_ERR_PARAM */
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -EPERM, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EPERM, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r->why, "op 12"));
 	KUNIT_EXPECT_NULL(test, fpf_sent(f, VC_ENABLE_QUEUES, 0));
 	fpf_expect_clear(test, f);
@@ -646,32 +646,32 @@ static void i40e_mig_refused_test(struct kunit *test)
 	f = fpf_new(test);
 	f->status[VC_CONFIG_VSI_QUEUES] = -5;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -EPERM, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EPERM, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_EQ(test, 3U, f->nsent);
 
 	f = fpf_new(test);
 	f->mute = true;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r->why, "no answer"));
 	fpf_expect_clear(test, f);
 
 	f = fpf_new(test);
 	f->vsi = FPF_VSI + 1;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r->why, "VSI"));
 	KUNIT_EXPECT_EQ(test, 2U, f->nsent);
 
 	f = fpf_new(test);
 	f->qpairs = 1;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_mig_ops.replay(&f->port, r));
 
 	f = fpf_new(test);
 	f->never_active = true;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_EQ(test, 0U, f->nsent);
 
 	/* An RX ring stopped with too few buffers to reach a 128-byte slot. */
@@ -679,7 +679,7 @@ static void i40e_mig_refused_test(struct kunit *test)
 	r = fpf_replay(test, m, 2, &mi);
 	r->head[I40E_RING_RX(1)] = 5;
 	r->tail[I40E_RING_RX(1)] = 6;
-	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_NULL(test, fpf_sent(f, VC_CONFIG_VSI_QUEUES, 0));
 
 	/* A ring the core cannot rotate (not whole pages). */
@@ -687,7 +687,7 @@ static void i40e_mig_refused_test(struct kunit *test)
 	f->rotate_err = -EXDEV;
 	r = fpf_replay(test, m, 2, &mi);
 	r->head[I40E_RING_TX(0)] = 16;
-	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_replay(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EXDEV, i40e_mig_ops.replay(&f->port, r));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r->why, "cannot restart"));
 }
 
@@ -712,7 +712,7 @@ static void i40e_mig_hostile_log_test(struct kunit *test)
 		f = fpf_new(test);					\
 		r = fpf_replay(test, m, 2, &mi);			\
 		r->log = bad;						\
-		KUNIT_EXPECT_EQ_MSG(test, err, i40e_replay(&f->port, r), \
+		KUNIT_EXPECT_EQ_MSG(test, err, i40e_mig_ops.replay(&f->port, r), \
 				    "%s", #change);			\
 		fpf_expect_clear(test, f);				\
 	} while (0)
@@ -747,7 +747,7 @@ static void i40e_mig_stop_restart_test(struct kunit *test)
 	r->tail[I40E_RING_RX(0)] = 511;
 	r->tail[I40E_RING_RX(1)] = 0;
 	r->tail[I40E_RING_TX(1)] = 21;
-	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_stop(&f->port, r), "%s", r->why);
+	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_mig_ops.stop(&f->port, r), "%s", r->why);
 	KUNIT_ASSERT_EQ(test, 1U, f->nsent);
 	KUNIT_EXPECT_EQ(test, (u32)VC_DISABLE_QUEUES, f->sent[0].op);
 	KUNIT_EXPECT_EQ(test, FPF_VSI, get_unaligned_le16(f->sent[0].buf));
@@ -761,7 +761,7 @@ static void i40e_mig_stop_restart_test(struct kunit *test)
 	/* Restart: no reset, no hello; the queues at those heads. */
 	f->nsent = 0;
 	r->restart = true;
-	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_replay(&f->port, r), "%s", r->why);
+	KUNIT_ASSERT_EQ_MSG(test, 0, i40e_mig_ops.replay(&f->port, r), "%s", r->why);
 	fpf_expect_ops(test, f, restart_ops, ARRAY_SIZE(restart_ops));
 	KUNIT_EXPECT_EQ(test, 100U, f->rot[I40E_RING_RX(0)]);
 	KUNIT_EXPECT_EQ(test, 16U, f->rot[I40E_RING_TX(1)]);
@@ -776,7 +776,7 @@ static void i40e_mig_stop_restart_test(struct kunit *test)
 	f = fpf_new(test);
 	f->status[VC_DISABLE_QUEUES] = -5;
 	r = fpf_replay(test, m, 2, &mi);
-	KUNIT_EXPECT_EQ(test, -EPERM, i40e_stop(&f->port, r));
+	KUNIT_EXPECT_EQ(test, -EPERM, i40e_mig_ops.stop(&f->port, r));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r->why, "op 9"));
 }
 
@@ -791,7 +791,7 @@ static void i40e_mig_regs_test(struct kunit *test)
 	f->regs[I40E_VFINT_DYN_CTL01 / 4] = I40E_DYN_INTENA;
 	f->regs[I40E_VFINT_ITRN1(1, 2) / 4] = 0x7a;
 	f->regs[I40E_VFINT_ICR0_ENA1 / 4] = BIT(30) | BIT(25);
-	i40e_dev_save(&f->port, regs);
+	i40e_mig_ops.dev_save(&f->port, regs);
 	KUNIT_EXPECT_EQ(test, I40E_DYN_INTENA, regs[I40E_REG_DYN_CTLN]);
 	KUNIT_EXPECT_EQ(test, I40E_DYN_WB_ON_ITR, regs[I40E_REG_DYN_CTLN + 3]);
 	KUNIT_EXPECT_EQ(test, 0x7aU, regs[I40E_REG_ITRN + I40E_QUEUES + 2]);
@@ -800,11 +800,11 @@ static void i40e_mig_regs_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)I40E_DYN_ITR_NONE,
 			f->regs[I40E_VFINT_DYN_CTLN1(0) / 4]);
 	KUNIT_EXPECT_EQ(test, (u32)I40E_DYN_ITR_NONE, f->regs[I40E_VFINT_DYN_CTL01 / 4]);
-	KUNIT_EXPECT_EQ(test, 0, i40e_check_regs(regs, 17));
+	KUNIT_EXPECT_EQ(test, 0, i40e_mig_ops.check_regs(regs, 17));
 
 	/* A destination: written, and each enabled vector raised once. */
 	memset(f->regs, 0, sizeof(f->regs));
-	i40e_dev_resume(&f->port, regs, true);
+	i40e_mig_ops.dev_resume(&f->port, regs, true);
 	KUNIT_EXPECT_EQ(test, 0x7aU, f->regs[I40E_VFINT_ITRN1(1, 2) / 4]);
 	KUNIT_EXPECT_EQ(test, (u32)(I40E_DYN_INTENA | I40E_DYN_SWINT_TRIG |
 				    I40E_DYN_ITR_NONE),
@@ -812,19 +812,19 @@ static void i40e_mig_regs_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)(I40E_DYN_WB_ON_ITR | I40E_DYN_ITR_NONE),
 			f->regs[I40E_VFINT_DYN_CTLN1(3) / 4]);
 	/* The source: the enables back, nothing raised. */
-	i40e_dev_resume(&f->port, regs, false);
+	i40e_mig_ops.dev_resume(&f->port, regs, false);
 	KUNIT_EXPECT_EQ(test, (u32)(I40E_DYN_INTENA | I40E_DYN_ITR_NONE),
 			f->regs[I40E_VFINT_DYN_CTL01 / 4]);
 
 	/* A stream's registers: other bits, absent vectors, long intervals. */
 	memcpy(bad, regs, sizeof(bad));
 	bad[I40E_REG_DYN_CTLN] |= I40E_DYN_SWINT_TRIG;
-	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_check_regs(bad, 17));
-	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_check_regs(regs, 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_mig_ops.check_regs(bad, 17));
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_mig_ops.check_regs(regs, 1));
 	memcpy(bad, regs, sizeof(bad));
 	bad[I40E_REG_ITR01] = 0x1000;
-	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_check_regs(bad, 17));
-	KUNIT_EXPECT_EQ(test, 0x1234U, i40e_ring_disable(0x1234 | I40E_AQLEN_ENABLE));
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_mig_ops.check_regs(bad, 17));
+	KUNIT_EXPECT_EQ(test, 0x1234U, i40e_mig_ops.ring_disable(0x1234 | I40E_AQLEN_ENABLE));
 }
 
 /* An X710 state through the stream and back, and broken copies of it. */
@@ -847,7 +847,7 @@ static void i40e_mig_stream_test(struct kunit *test)
 	s->device = I40E_DEV_VF;
 	s->nr_rings = I40E_NR_RINGS;
 	s->nr_vectors = 5;
-	i40e_match(m->log, m->nlog, &s->mi);
+	i40e_mig_ops.match(m->log, m->nlog, &s->mi);
 	for (i = 0; i < I40E_NR_RINGS; i++) {
 		s->rings[i].dir = i40e_family.ring_dir[i];
 		if (i >= 8 && i < I40E_RING_TX(0))
@@ -874,7 +874,7 @@ static void i40e_mig_stream_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, memcmp(s->rings, d->rings, sizeof(s->rings)));
 	KUNIT_EXPECT_EQ(test, 0, memcmp(s->dev_regs, d->dev_regs, sizeof(s->dev_regs)));
 	KUNIT_EXPECT_EQ(test, 0, memcmp(&s->mi, &d->mi, sizeof(s->mi)));
-	KUNIT_EXPECT_EQ(test, 0, i40e_check_regs(d->dev_regs, 5));
+	KUNIT_EXPECT_EQ(test, 0, i40e_mig_ops.check_regs(d->dev_regs, 5));
 	/* The RX layout comes back from the mode word. */
 	for (i = 0; i < I40E_QUEUES; i++) {
 		struct vfm_ring_cfg cfg = {};
@@ -902,7 +902,7 @@ static void i40e_mig_stream_test(struct kunit *test)
 	KUNIT_ASSERT_GT(test, len, 0);
 	KUNIT_ASSERT_EQ(test, 0, vfm_stream_decode(buf, len, d, &flags, why,
 						   sizeof(why)));
-	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_check_regs(d->dev_regs, 5));
+	KUNIT_EXPECT_EQ(test, -EINVAL, i40e_mig_ops.check_regs(d->dev_regs, 5));
 }
 
 static struct kunit_case i40e_mig_cases[] = {
