@@ -436,7 +436,7 @@ static void i40e_mig_plan_test(struct kunit *test)
 		{ false, 512, 7, 40, 0, 0, 7, 0, 7 },
 		{ false, 8, 7, 3, 0, 0, 7, 0, 7 },
 		{ true, 512, 512, 0, -EINVAL, 0, 0, 0, 0 },
-		{ true, 100, 0, 0, -EINVAL, 0, 0, 0, 0 },	/* not x4 */
+		{ true, 102, 0, 0, -EINVAL, 0, 0, 0, 0 },	/* not x4 */
 		{ false, 0, 0, 0, -EINVAL, 0, 0, 0, 0 },
 	};
 	struct i40e_rplan p;
