@@ -41,8 +41,8 @@ static_assert(VF_MDEV_DEV_REGS_MAX == VFM_MAX_DEV_REGS);
 static_assert(VF_MDEV_STATS_MAX == VFM_MAX_STATS);
 static_assert(VF_MDEV_MATCH_FAM_WORDS == VFM_MATCH_FAM_WORDS);
 static_assert(VF_MDEV_RING_RX == VFM_RING_RX && VF_MDEV_RING_TX == VFM_RING_TX);
-static_assert(VF_MDEV_RING_MSG_TX == VFM_RING_MSG_TX &&
-	      VF_MDEV_RING_MSG_RX == VFM_RING_MSG_RX);
+static_assert(VF_MDEV_RING_MSG_TX == VFM_RING_MSG_TX);
+static_assert(VF_MDEV_RING_MSG_RX == VFM_RING_MSG_RX);
 static_assert(VFM_MAX_RINGS <= 64);
 
 #define HDR_LEN		sizeof(struct vf_mdev_stream_hdr)
