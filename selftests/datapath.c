@@ -18,6 +18,9 @@
 
 #include "kselftest_harness.h"
 #include "testenv.h"
+#ifndef VFM_BASELINE
+#include "hw_fixture.h"
+#endif
 
 struct dp_ctx {
 	struct vfm_pair p;
@@ -498,5 +501,28 @@ TEST_F_TIMEOUT(datapath, device_reset, 600)
 		ASSERT_EQ(0, vfm_reset(&self->c.p.dev[0]));
 	}
 }
+
+#ifndef VFM_BASELINE
+/* The same on the families the rig lacks (hw_fixture.h): SKIP here. */
+TEST_F(hw, datapath)
+{
+	static __u8 frame[VFM_HW_MAX_FRAME], got[VFM_HW_MAX_FRAME];
+	struct vfm_hw_guest *a, *b;
+	size_t len, flen;
+	__u32 seq;
+
+	if (hw_open(_metadata, self, 2, true))
+		SKIP(return, "%s", self->why);
+	a = self->g[0];
+	b = self->g[1];
+	for (seq = 0; seq < HW_FRAMES; seq++) {
+		flen = 60 + (seq * 97) % (VFM_HW_MAX_FRAME - 60);
+		vfm_frame_build(frame, b->mac, a->mac, seq, flen);
+		ASSERT_EQ(0, self->fam->xmit(a, frame, flen));
+		ASSERT_EQ(1, self->fam->rx(b, got, sizeof(got), &len, 2000));
+		ASSERT_EQ(0, vfm_frame_check(got, len, b->mac, a->mac, seq, flen));
+	}
+}
+#endif
 
 TEST_HARNESS_MAIN

@@ -25,6 +25,7 @@
 
 #include "kselftest_harness.h"
 #include "testenv.h"
+#include "hw_fixture.h"
 
 #define UNMAPPED_IOVA	0x7000000000ULL	/* never mapped by these tests */
 
@@ -673,6 +674,16 @@ TEST_F_TIMEOUT(hostile, tx_descriptor_kinds, 300)
 	}
 	EXPECT_EQ(0, bad) TH_LOG("%d descriptor kinds reached the device untranslated",
 				 bad);
+}
+
+/* The same on the families the rig lacks (hw_fixture.h): SKIP here. */
+TEST_F(hw, hostile_tail)
+{
+	if (hw_open(_metadata, self, 1, true))
+		SKIP(return, "%s", self->why);
+	vfm_expect_errors(true);
+	EXPECT_EQ(-EINVAL, self->fam->bad_tail(self->g[0]));
+	vfm_expect_errors(false);
 }
 
 TEST_HARNESS_MAIN

@@ -21,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "testenv.h"
+#include "hw_fixture.h"
 
 #define VMM_TIMEOUT_MS	30000
 
@@ -310,6 +311,21 @@ TEST_F_TIMEOUT(lifecycle, rmmod_while_open, 120)
 	ASSERT_EQ(0, vfm_pci_bind(c->p.vf[0], mod));
 	ASSERT_EQ(1, vfm_mdev_available(c->p.vf[0], vfm_mdev_type()));
 	ASSERT_EQ(0, open_dev(c));
+}
+
+/* The same on the families the rig lacks (hw_fixture.h): SKIP here. */
+TEST_F(hw, lifecycle)
+{
+	__u32 v;
+
+	if (hw_open(_metadata, self, 1, false))
+		SKIP(return, "%s", self->why);
+	/* BAR0 answers through the mediation; a reset comes back. */
+	ASSERT_EQ(0, vfm_bar_read32(&self->dev[0], 0, 0, &v));
+	ASSERT_EQ(0, vfm_reset(&self->dev[0]));
+	vfm_hw_close(&self->dev[0], self->uuid[0]);
+	self->opened[0] = false;
+	ASSERT_FALSE(vfm_mdev_exists(self->uuid[0]));
 }
 
 TEST_HARNESS_MAIN

@@ -175,37 +175,83 @@ void i40e_msg_parse(const void *desc, const u8 *buf, u32 len,
 		    struct vfm_msg_action *act);
 int i40e_msg_reply(const void *desc, u32 id);
 
+/* The RX buffer layout as a ring mode word (main.c). */
+#define I40E_MODE_DBUF		GENMASK(6, 0)	/* databuffer_size / 128 */
+#define I40E_MODE_HDR		GENMASK(12, 8)	/* hdr_size / 64 */
+#define I40E_MODE_SPLIT		BIT(16)
+u32 i40e_ring_mode_enc(u32 dbuf, bool split, u32 hdr);
+void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val);
+
 /* restore.c */
 #define I40E_AQ_ALIGN		128	/* queue context base unit */
 
 /**
- * struct i40e_rplan - how one ring comes back on a destination whose PF
- * rebuilt the queue context with head 0
- * @exact: the device continues exactly where the guest expects
- * @direct: no remapping: head was 0 (or the ring is empty and aligned)
- * @base: ring base to give the PF (guest IOVA, or the alias window's)
- * @rot: descriptors the device index is behind the guest's: the device's
- *	slot i is the guest's slot (i + @rot) % count
- * @win_pages: pages of the alias window (0: none)
- * @win_first: guest ring page the window's first page maps to
- * @dev_tail: tail to write to the device
- * @skip: descriptors the device will use that the guest did not post
- *	(not exact: see Documentation/i40e_mdev.rst)
+ * struct i40e_rplan - how one data ring comes back when the PF rebuilds
+ * its queue context with head 0 (Documentation/i40e_mdev.rst)
+ * @rot: the device's slot i is the guest's slot (i + @rot) % count
+ * @scan: the first slot the core checks again before the device fetches
+ * @fix: first slot the mediator writes (RX: completed with an error
+ *	write-back; TX: a padding frame)
+ * @nfix: slots it writes (0: exact)
  */
 struct i40e_rplan {
-	bool exact;
-	bool direct;
-	u64 base;
 	u32 rot;
-	u32 win_pages;
-	u32 win_first;
-	u32 dev_tail;
-	u32 skip;
+	u32 scan;
+	u32 fix;
+	u32 nfix;
 };
 
-int i40e_restore_plan(u64 gbase, u32 count, u32 dsize, u32 head, u32 tail,
-		      u64 window, struct i40e_rplan *p);
-u32 i40e_tail_to_dev(const struct i40e_rplan *p, u32 guest_tail, u32 count);
+int i40e_restore_plan(bool rx, u32 count, u32 head, u32 tail,
+		      struct i40e_rplan *p);
+void i40e_rx_drop_desc(const u8 *posted, u8 *desc);
+void i40e_tx_pad_desc(u64 frame, u8 *desc);
+int i40e_rx_head(const u8 *descs, u32 count, u32 tail);
+
+/* mig.c: the port's memory (the mediator's own admin queue) */
+#define I40E_MQ_ENTRIES		8
+#define I40E_MQ_ATQ		0	/* page: the ATQ ring */
+#define I40E_MQ_ARQ		1	/* page: the ARQ ring */
+#define I40E_MQ_ATQ_BUF		2	/* page: the message being sent */
+#define I40E_MQ_ARQ_BUF		3	/* pages 3-10: the answers */
+#define I40E_MQ_PAD		11	/* page: the TX padding frame */
+#define I40E_PORT_PAGES		12
+#define I40E_PAD_LEN		60
+
+#define I40E_RSTAT_MASK		GENMASK(1, 0)
+#define I40E_RSTAT_COMPLETED	1
+#define I40E_RSTAT_VFACTIVE	2
+
+/* Device registers a migration saves: the interrupt registers. */
+#define I40E_VFINT_ITR01(i)	(0x4c00 + 4 * (i))
+#define I40E_DYN_INTENA		BIT(0)
+#define I40E_DYN_SWINT_TRIG	BIT(2)
+#define I40E_DYN_ITR_NONE	(3 << 3)	/* ITR_INDX 3: no ITR update */
+#define I40E_DYN_WB_ON_ITR	BIT(30)
+#define I40E_DYN_KEEP		(I40E_DYN_INTENA | I40E_DYN_WB_ON_ITR)
+#define I40E_ITR_MAX		0xfff
+#define I40E_VECS		(I40E_QUEUES + 1)	/* vector 0: admin queue */
+enum {
+	I40E_REG_ICR0_ENA,
+	I40E_REG_DYN_CTL01,
+	I40E_REG_ITR01,				/* 2: ITR index 0 and 1 */
+	I40E_REG_DYN_CTLN = I40E_REG_ITR01 + 2,	/* 16 */
+	I40E_REG_ITRN = I40E_REG_DYN_CTLN + I40E_QUEUES, /* 2 x 16 */
+	I40E_NR_DEV_REGS = I40E_REG_ITRN + 2 * I40E_QUEUES,
+};
+
+/* Match words (vfm_match_info.fam). */
+enum {
+	I40E_FAM_VERSION,	/* major << 16 | minor the guest sent */
+	I40E_FAM_CAPS,		/* GET_VF_RESOURCES capability flags */
+	I40E_FAM_VSI,		/* VSI id + 1 its messages name (0: none) */
+	I40E_FAM_QPAIRS,	/* queue pairs configured */
+	I40E_FAM_REQ_QUEUES,	/* REQUEST_QUEUES count (0: none) */
+};
+
+/* The family's migration callbacks (KUnit calls them through it). */
+extern const struct vfm_mig_ops i40e_mig_ops;
+void i40e_aq_desc(u8 *d, u16 flags, u16 op, u16 len, u32 vc_op, u64 addr);
+
 struct vfm_reg i40e_classify_aq(u32 off);
 
 #endif /* _I40E_MDEV_H_ */

@@ -14,6 +14,7 @@
  * Binds only by driver_override, so it never races iavf for a VF:
  *   echo i40e_mdev > /sys/bus/pci/devices/<VF>/driver_override
  */
+#include <linux/bitfield.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <kunit/visibility.h>
@@ -24,10 +25,32 @@
 
 #define DRIVER_DESC "Mediated Intel X710/XXV710 VF (iavf)"
 
-/* No buffer-layout register: CONFIG_VSI_QUEUES sets the layout (vc.c). */
-static void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val)
+/**
+ * i40e_ring_mode_enc - an RX ring's buffer layout as one word
+ * @dbuf: databuffer_size (bytes; the PF keeps 128-byte units)
+ * @split: splithdr_enabled
+ * @hdr: hdr_size (bytes; 64-byte units)
+ *
+ * There is no buffer-layout register: CONFIG_VSI_QUEUES sets the layout
+ * (vc.c), and the stream keeps it as the ring's mode so that a restore
+ * decodes the ring as the source did.
+ */
+u32 i40e_ring_mode_enc(u32 dbuf, bool split, u32 hdr)
 {
+	return FIELD_PREP(I40E_MODE_DBUF, dbuf >> 7) |
+	       FIELD_PREP(I40E_MODE_HDR, split ? hdr >> 6 : 0) |
+	       (split ? I40E_MODE_SPLIT : 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(i40e_ring_mode_enc);
+
+/* The buffer layout a mode word says (vfm_family.ring_mode). */
+void i40e_ring_mode(struct vfm_ring_cfg *cfg, u32 val)
+{
+	cfg->buf_len = FIELD_GET(I40E_MODE_DBUF, val) << 7;
+	cfg->hdr_split = val & I40E_MODE_SPLIT;
+	cfg->hdr_len = cfg->hdr_split ? FIELD_GET(I40E_MODE_HDR, val) << 6 : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(i40e_ring_mode);
 
 /* The VF resets itself with virtchnl RESET_VF, not a register. */
 static bool i40e_dev_reset(u32 val)
@@ -67,7 +90,9 @@ VISIBLE_IF_KUNIT const struct vfm_family i40e_family = {
 		[VFM_RING_MSG_RX] = I40E_AQ_DESC_SIZE,
 	},
 	.max_ring_len = I40E_MAX_RING_LEN,	/* > 1023 AQ entries too */
+	.port_pages = I40E_PORT_PAGES,
 	.family_id = VF_MDEV_FAMILY_IAVF,
+	.mig = &i40e_mig_ops,
 	.classify = i40e_classify,
 	.ring_mode = i40e_ring_mode,
 	.ring_enable = i40e_ring_enable,

@@ -120,9 +120,9 @@ static void i40e_vc_qpair(struct vfm_msg_action *act, u16 vsi, const u8 *p)
 		cfg->dir = VFM_RING_RX;
 		cfg->base = rx_base;
 		cfg->len = rx_n * I40E_RX_DESC_SIZE;
-		cfg->buf_len = dbuf & ~127U;	/* the PF's 128-byte units */
-		cfg->hdr_split = split;		/* supported: header buffers */
-		cfg->hdr_len = split ? hdr & ~63U : 0;
+		/* The layout, kept as the stream's ring mode. */
+		cfg->mode = i40e_ring_mode_enc(dbuf, split, hdr);
+		i40e_ring_mode(cfg, cfg->mode);
 	}
 	rec = i40e_vc_rec(act, VFM_MBX_RECORD, I40E_KEY(act->id, qid), 16);
 	if (!rec)

@@ -359,20 +359,131 @@ static void vfm_mig_capture(struct vfm_dev *vd, struct vfm_dstate *s)
 
 /* The device: stop and start ------------------------------------------- */
 
+/* A ring whose geometry only messages to the PF carry (no base register). */
+static bool vfm_msg_configured(struct vfm_dev *vd, u8 i)
+{
+	return vd->par->map.ring[i][VFM_REG_RING_BASE_LO] == VFM_NO_REG &&
+	       vfm_fam(vd)->ring_dir[i] <= VFM_RING_TX;
+}
+
+/* What a family's stop or replay gets of the rings; @snap's positions. */
+static void vfm_mig_replay_rings(struct vfm_dev *vd, struct vfm_replay *rp,
+				 const struct vfm_snap *snap, bool loaded)
+{
+	u8 i;
+
+	rp->enabled = 0;
+	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
+		struct vfm_ring *r = &vd->rings[i];
+
+		spin_lock(&r->lock);
+		if (loaded ? snap->ring_flags[i] & VFM_SNAP_ENABLED :
+			     r->cfg.enabled)
+			rp->enabled |= BIT_ULL(i);
+		rp->head[i] = snap->head[i];
+		rp->tail[i] = r->held ? r->held_tail : snap->tail[i];
+		spin_unlock(&r->lock);
+	}
+}
+
+/* The configuration log, for a family's stop or restart; mbx_lock. */
+static void vfm_mig_log_copy(struct vfm_dev *vd, struct vfm_cfg_rec *log,
+			     unsigned int *n)
+{
+	spin_lock(&vd->mbx_lock);
+	*n = vd->mbx.nlog;
+	memcpy(log, vd->mbx.log, *n * sizeof(log[0]));
+	spin_unlock(&vd->mbx_lock);
+}
+
+/* The family's session is over: its message rings back, as the guest had. */
+static int vfm_mig_reload_msg_rings(struct vfm_dev *vd,
+				    const struct vfm_snap *snap)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	int ret;
+	u8 i;
+
+	for (i = 0; i < fam->nr_rings; i++) {
+		if (vfm_msg_configured(vd, i) ||
+		    fam->ring_dir[i] <= VFM_RING_TX)
+			continue;
+		ret = vfm_ring_reload(vd, i, snap->head[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Queues that registers cannot stop: the family stops them (@restart
+ * false) or, on a source whose migration was abandoned, restarts them,
+ * through a session of its own that takes the VF's message rings over;
+ * they are put back (stopped) at the heads the guest left.  A stop fills
+ * in the heads no register shows.  Returns 0 or a negative errno.
+ */
+static int vfm_mig_family_queues(struct vfm_dev *vd, struct vfm_snap *snap,
+				 bool restart)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	struct vfm_cfg_rec *log;
+	struct vfm_replay *rp;
+	int ret;
+	u8 i;
+
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	log = kvcalloc(VFM_CFG_LOG_MAX, sizeof(*log), GFP_KERNEL);
+	if (!rp || !log) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	vfm_mig_log_copy(vd, log, &rp->nlog);
+	rp->log = log;
+	rp->restart = restart;
+	vfm_mig_replay_rings(vd, rp, snap, false);
+	mutex_lock(&vd->state_lock);
+	ret = restart ? fam->mig->replay(&vd->port, rp) :
+			fam->mig->stop(&vd->port, rp);
+	mutex_unlock(&vd->state_lock);
+	if (ret) {
+		vfm_err_rl(vd, "migration: the queues cannot %s: %s: %pe\n",
+			   restart ? "restart" : "stop", rp->why, ERR_PTR(ret));
+		goto out_free;
+	}
+	for (i = 0; i < fam->nr_rings && !restart; i++) {
+		u32 count = vd->rings[i].cfg.len / fam->desc_size[fam->ring_dir[i]];
+
+		if (vfm_msg_configured(vd, i) && rp->head[i] < count)
+			snap->head[i] = rp->head[i];
+	}
+	ret = vfm_mig_reload_msg_rings(vd, snap);
+out_free:
+	kvfree(log);
+	kfree(rp);
+	return ret;
+}
+
 /* RUNNING_P2P -> STOP: stop at a packet boundary and capture. */
-static void vfm_mig_quiesce(struct vfm_dev *vd)
+static int vfm_mig_quiesce(struct vfm_dev *vd)
 {
 	const struct vfm_family *fam = vfm_fam(vd);
 	struct vfm_snap *snap = &vd->mig.snap;
+	int ret;
 	u8 i;
 
 	vfm_rings_stop(vd, snap);
+	if (fam->mig->stop) {
+		ret = vfm_mig_family_queues(vd, snap, false);
+		if (ret)
+			return ret;
+	}
 	fam->mig->dev_save(&vd->port, snap->dev_regs);
 	vfm_mbx_quiesce(vd, snap->mbx_mem);
 	for (i = 0; i < fam->nr_stats; i++)
 		snap->stats[i] = vfm_stat_read(vd, i);
 	vd->mig.quiesced = true;
 	snap->stop_ns = ktime_get_ns() - vd->mig.t_stop;
+	return 0;
 }
 
 /* STOP -> RUNNING_P2P: queues and interrupts on; tails still held. */
@@ -382,6 +493,12 @@ static int vfm_mig_unquiesce(struct vfm_dev *vd)
 	bool loaded = vd->mig.loaded;
 	int ret;
 
+	/* A source abandoning its migration: the family restarts them. */
+	if (fam->mig->stop && !loaded) {
+		ret = vfm_mig_family_queues(vd, &vd->mig.snap, true);
+		if (ret)
+			return ret;
+	}
 	ret = vfm_rings_start(vd, &vd->mig.snap, loaded);
 	if (ret) {
 		vfm_err_rl(vd, "migration: the rings cannot run: %pe\n",
@@ -612,6 +729,10 @@ static int vfm_mig_load_ring(struct vfm_dev *vd, u8 i,
 
 		if (off[seq[k].cls] == VFM_NO_REG)
 			continue;
+		/* Heads software cannot set: vfm_ring_reload() rotates. */
+		if (seq[k].cls == VFM_REG_RING_HEAD &&
+		    vfm_fam(vd)->mig->rotate_heads)
+			continue;
 		ret = vfm_ring_write(vd, reg, off[seq[k].cls], seq[k].val);
 		if (ret)
 			return ret;
@@ -651,6 +772,42 @@ static int vfm_mig_check_rings(struct vfm_dev *vd, const struct vfm_dstate *s,
 }
 
 /*
+ * Rings whose geometry exists only in messages (no base register): their
+ * shadow from the stream, mapped when enabled so that the family's replay
+ * can give them to the PF (rotated, if their head is not 0).
+ */
+static int vfm_mig_load_msg_configured(struct vfm_dev *vd,
+				       const struct vfm_dstate *s)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	int ret;
+	u8 i;
+
+	for (i = 0; i < fam->nr_rings; i++) {
+		const struct vfm_ring_state *rs = &s->rings[i];
+		struct vfm_ring_cfg cfg = {
+			.base = rs->base, .len = rs->len, .mode = rs->mode,
+			.dir = rs->dir,
+			.wb_en = rs->wb_lo & 1,
+			.wb_addr = ((u64)rs->wb_hi << 32 | rs->wb_lo) & ~3ULL,
+		};
+
+		if (!vfm_msg_configured(vd, i) || !rs->len)
+			continue;
+		fam->ring_mode(&cfg, rs->mode);
+		ret = vfm_ring_configure(vd, i, &cfg);
+		if (!ret && rs->flags & VF_MDEV_RING_ENABLED) {
+			mutex_lock(&vd->rings[i].setup);
+			ret = vfm_ring_map(vd, &vd->rings[i]);
+			mutex_unlock(&vd->rings[i].setup);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
  * RESUMING -> STOP: the guest's device on this VF, stopped.  On failure
  * the VF is reset again: nothing of the stream stays behind.
  */
@@ -684,6 +841,22 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 	rp->log = s->log;
 	rp->nlog = s->nlog;
 	rp->want = &s->mi;
+	for (i = 0; i < fam->nr_rings; i++) {
+		const struct vfm_ring_state *rs = &s->rings[i];
+
+		if (rs->flags & VF_MDEV_RING_ENABLED)
+			rp->enabled |= BIT_ULL(i);
+		rp->head[i] = rs->head;
+		rp->tail[i] = rs->flags & VF_MDEV_RING_HELD ? rs->held_tail :
+			      rs->tail;
+	}
+	/* Rings only messages configure: the replay gives them to the PF. */
+	ret = vfm_mig_load_msg_configured(vd, s);
+	if (ret) {
+		snprintf(why, sizeof(why), "a ring configured by messages cannot be restored");
+		mutex_lock(&vd->state_lock);
+		goto out_unconfigure;
+	}
 	mutex_lock(&vd->state_lock);
 	/* The PF side first: what the guest's driver had set up. */
 	ret = mig->replay(&vd->port, rp);
@@ -708,9 +881,23 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 		}
 		snap->head[i] = s->rings[i].head;
 		snap->tail[i] = s->rings[i].tail;
+		/* Where the replay says the core's scan picks the ring up. */
+		if (vfm_msg_configured(vd, i) && s->rings[i].len) {
+			vfm_ring_set_pos(vd, i, rp->head[i]);
+			snap->head[i] = rp->head[i];
+		}
 		snap->ctrl[i] = s->rings[i].ctrl;
 		snap->ring_flags[i] = s->rings[i].flags & VF_MDEV_RING_ENABLED ?
 				      VFM_SNAP_ENABLED : 0;
+	}
+	if (mig->rotate_heads) {
+		ret = vfm_mig_reload_msg_rings(vd, snap);
+		if (ret) {
+			snprintf(why, sizeof(why),
+				 "a message ring cannot be given back at its head");
+			mutex_lock(&vd->state_lock);
+			goto out_unconfigure;
+		}
 	}
 	vfm_mbx_restore(vd, s->mbx_r2c, s->mbx_mem, s->mbx_out);
 	for (i = 0; i < fam->nr_stats; i++)
@@ -756,7 +943,12 @@ static struct file *vfm_arc_release(struct vfm_dev *vd, u32 from)
 /* RUNNING_P2P -> STOP */
 static struct file *vfm_arc_stop(struct vfm_dev *vd, u32 from)
 {
-	vfm_mig_quiesce(vd);
+	int ret = vfm_mig_quiesce(vd);
+
+	if (ret) {
+		vd->mig.state = VFIO_DEVICE_STATE_ERROR;
+		return ERR_PTR(ret);
+	}
 	return NULL;
 }
 
@@ -819,8 +1011,13 @@ static struct file *vfm_arc_stop_copy(struct vfm_dev *vd, u32 from)
 	bool fresh = !migf;
 	int ret;
 
-	if (from == VFIO_DEVICE_STATE_PRE_COPY_P2P)
-		vfm_mig_quiesce(vd);
+	if (from == VFIO_DEVICE_STATE_PRE_COPY_P2P) {
+		ret = vfm_mig_quiesce(vd);
+		if (ret) {
+			vd->mig.state = VFIO_DEVICE_STATE_ERROR;
+			return ERR_PTR(ret);
+		}
+	}
 	s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return ERR_PTR(-ENOMEM);

@@ -360,8 +360,13 @@ VISIBLE_IF_KUNIT u32 vfm_trap_read(struct vfm_dev *vd, struct vfm_reg reg,
 		return val;
 	case VFM_REG_RING_HEAD:
 		val = ioread32(addr);
-		if (reg.ring < fam->nr_rings &&
-		    fam->ring_dir[reg.ring] == VFM_RING_MSG_RX)
+		if (reg.ring >= fam->nr_rings)
+			return val;
+		/* A ring the device has rotated: the guest's index. */
+		spin_lock(&vd->rings[reg.ring].lock);
+		val = vfm_ring_guest_idx(&vd->rings[reg.ring], val);
+		spin_unlock(&vd->rings[reg.ring].lock);
+		if (fam->ring_dir[reg.ring] == VFM_RING_MSG_RX)
 			vfm_msg_seen(vd, &vd->rings[reg.ring], val);
 		return val;
 	case VFM_REG_STAT:

@@ -34,7 +34,8 @@ MODULE_PARM_DESC(pin_cache_pages,
  * @pc: the cache (lock and xarray already initialised)
  * @ops: pin/map backend
  * @max: pages at most
- * @aperture_end: last mappable IOVA
+ * @aperture_end: last mappable IOVA; the top VFM_MED_SIZE bytes are the
+ *	mediator's window, which guest IOVAs never reach
  */
 void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
 		     unsigned long max, u64 aperture_end)
@@ -42,6 +43,8 @@ void vfm_pcache_init(struct vfm_pcache *pc, const struct vfm_dma_ops *ops,
 	pc->ops = ops;
 	pc->max = max;
 	pc->aperture_end = aperture_end;
+	pc->med_base = aperture_end >= 2 * (u64)VFM_MED_SIZE ?
+		       aperture_end - (VFM_MED_SIZE - 1) : 0;
 	pc->count = 0;
 	pc->sweep = 0;
 	pc->active = true;
@@ -215,13 +218,53 @@ int vfm_domain_open(struct vfm_dev *vd)
 	vd->pc.domain = domain;
 	vfm_pcache_init(&vd->pc, &vfm_vfio_dma_ops,
 			max(pin_cache_pages, 64UL), domain->geometry.aperture_end);
+	ret = vfm_port_mem_open(vd);
+	if (ret) {
+		dev_err(dev, "cannot map the mediator's memory: %pe\n",
+			ERR_PTR(ret));
+		goto out_detach;
+	}
 	return 0;
 
+out_detach:
+	vd->pc.domain = NULL;
+	vd->pc.active = false;
+	iommu_detach_device(domain, dev);
 out_free_domain:
 	iommu_domain_free(domain);
 out_release_owner:
 	iommu_device_release_dma_owner(dev);
 	return ret;
+}
+
+/**
+ * vfm_med_map - map one page in the mediator's window
+ * @vd: device
+ * @iova: an IOVA in the window
+ * @page: the page
+ *
+ * KUnit's devices have no IOMMU domain: nothing to map there.
+ */
+int vfm_med_map(struct vfm_dev *vd, u64 iova, struct page *page)
+{
+	if (iova < vd->pc.med_base || iova > vd->pc.aperture_end)
+		return -EINVAL;
+	if (!vd->pc.domain)
+		return 0;
+	return iommu_map(vd->pc.domain, iova, page_to_phys(page), PAGE_SIZE,
+			 IOMMU_READ | IOMMU_WRITE, GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * vfm_med_unmap - unmap @npages pages of the mediator's window
+ * @vd: device
+ * @iova: first IOVA
+ * @npages: pages
+ */
+void vfm_med_unmap(struct vfm_dev *vd, u64 iova, u32 npages)
+{
+	if (vd->pc.domain && npages)
+		iommu_unmap(vd->pc.domain, iova, (size_t)npages << PAGE_SHIFT);
 }
 
 /* Unmap everything and give the VF's DMA back. */
@@ -231,6 +274,7 @@ void vfm_domain_close(struct vfm_dev *vd)
 
 	if (!vd->pc.domain)
 		return;
+	vfm_port_mem_close(vd);
 	vfm_pcache_flush(vd);
 	iommu_detach_device(vd->pc.domain, dev);
 	iommu_domain_free(vd->pc.domain);
@@ -436,8 +480,9 @@ int vfm_pcache_fill(struct vfm_dev *vd, unsigned long pfn, unsigned long n)
 	unsigned long i;
 	int ret;
 
-	if (!n || n > 1024 || pfn + n < pfn ||
-	    pfn + n - 1 > (pc->aperture_end >> PAGE_SHIFT))
+	/* Beyond the domain, or in the mediator's window: never mapped. */
+	if (!n || n > 1024 || pfn + n < pfn || !pc->med_base ||
+	    pfn + n - 1 >= (pc->med_base >> PAGE_SHIFT))
 		return -EFAULT;
 	ret = vfm_prefault_gate(vd, pfn, n);
 	if (ret)

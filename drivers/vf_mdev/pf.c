@@ -15,6 +15,7 @@
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/highmem.h>
 #include <linux/if_link.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
@@ -129,6 +130,66 @@ static int vfm_port_recv(struct vfm_port *p, u32 *msg, unsigned int n)
 	return words;
 }
 
+static int vfm_port_ring_rotate(struct vfm_port *p, u8 ring, u32 rot,
+				u64 *base)
+{
+	struct vfm_dev *vd = vfm_port_dev(p);
+
+	if (ring >= vfm_fam(vd)->nr_rings)
+		return -EINVAL;
+	return vfm_ring_alias(vd, ring, rot, base);
+}
+
+/* Descriptor @idx of a mapped ring: its kernel address; under r->lock. */
+static void *vfm_port_desc_map(struct vfm_dev *vd, struct vfm_ring *r,
+			       u32 idx, u32 *off)
+{
+	u32 dsize = vfm_fam(vd)->desc_size[r->cfg.dir];
+	u64 o = (r->map_base & ~PAGE_MASK) + (u64)idx * dsize;
+
+	*off = o & ~PAGE_MASK;
+	return kmap_local_page(r->pages[o >> PAGE_SHIFT]);
+}
+
+static int vfm_port_desc_rw(struct vfm_port *p, u8 ring, u32 idx,
+			    void *rd, const void *wr)
+{
+	struct vfm_dev *vd = vfm_port_dev(p);
+	struct vfm_ring *r;
+	u32 dsize, off;
+	void *va;
+
+	if (ring >= vfm_fam(vd)->nr_rings)
+		return -EINVAL;
+	r = &vd->rings[ring];
+	dsize = vfm_fam(vd)->desc_size[r->cfg.dir];
+	spin_lock(&r->lock);
+	if (!r->mapped || idx >= r->nslots) {
+		spin_unlock(&r->lock);
+		return -EINVAL;
+	}
+	va = vfm_port_desc_map(vd, r, idx, &off);
+	if (rd)
+		memcpy(rd, va + off, dsize);
+	else
+		memcpy(va + off, wr, dsize);
+	kunmap_local(va);
+	spin_unlock(&r->lock);
+	return 0;
+}
+
+static int vfm_port_desc_read(struct vfm_port *p, u8 ring, u32 idx,
+			      void *desc)
+{
+	return vfm_port_desc_rw(p, ring, idx, desc, NULL);
+}
+
+static int vfm_port_desc_write(struct vfm_port *p, u8 ring, u32 idx,
+			       const void *desc)
+{
+	return vfm_port_desc_rw(p, ring, idx, NULL, desc);
+}
+
 /**
  * vfm_port_init - the core's port on the real VF
  * @vd: device
@@ -140,9 +201,65 @@ void vfm_port_init(struct vfm_dev *vd)
 	vd->port.send = vfm_port_send;
 	vd->port.recv = vfm_port_recv;
 	vd->port.wait = vfm_port_wait;
+	vd->port.ring_rotate = vfm_port_ring_rotate;
+	vd->port.desc_read = vfm_port_desc_read;
+	vd->port.desc_write = vfm_port_desc_write;
 	vd->port.priv = vd;
 	vd->port.device = vd->par->pdev ? vd->par->pdev->device : 0;
 	vd->port_r2c = 0;
+}
+
+/**
+ * vfm_port_mem_open - the port's own memory, mapped in the mediator's window
+ * @vd: device (its domain just attached)
+ *
+ * For a family that talks to its PF through queues in memory: zeroed
+ * pages, mapped at the start of the window, which the guest cannot name.
+ */
+int vfm_port_mem_open(struct vfm_dev *vd)
+{
+	unsigned int n = vfm_fam(vd)->port_pages, i;
+	struct page *pages;
+	int ret;
+
+	if (!n)
+		return 0;
+	if (n > VFM_PORT_MAX_PAGES || !vd->pc.med_base)
+		return -EINVAL;
+	pages = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+			    get_order(n << PAGE_SHIFT));
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		ret = vfm_med_map(vd, vd->pc.med_base + (i << PAGE_SHIFT),
+				  pages + i);
+		if (ret) {
+			vfm_med_unmap(vd, vd->pc.med_base, i);
+			__free_pages(pages, get_order(n << PAGE_SHIFT));
+			return ret;
+		}
+	}
+	vd->port.mem = page_address(pages);
+	vd->port.mem_iova = vd->pc.med_base;
+	vd->port.mem_len = n << PAGE_SHIFT;
+	return 0;
+}
+
+/**
+ * vfm_port_mem_close - unmap and free the port's memory (the VF was reset)
+ * @vd: device
+ */
+void vfm_port_mem_close(struct vfm_dev *vd)
+{
+	unsigned int n = vd->port.mem_len >> PAGE_SHIFT;
+
+	if (!vd->port.mem)
+		return;
+	vfm_med_unmap(vd, vd->port.mem_iova, n);
+	__free_pages(virt_to_page(vd->port.mem), get_order(vd->port.mem_len));
+	vd->port.mem = NULL;
+	vd->port.mem_iova = 0;
+	vd->port.mem_len = 0;
 }
 
 /**

@@ -123,29 +123,55 @@ static void vfm_ring_put_slots(struct vfm_dev *vd, struct vfm_ring *r)
 }
 
 /*
- * Drop everything the ring holds; under r->lock.  The arrays are handed
- * back through @pages/@slots for the caller to free after unlocking.
+ * Drop everything the ring holds; under r->lock.  The arrays and the
+ * rotated alias are handed back through @u, for vfm_unmapped_free() after
+ * unlocking: the alias keeps its own references on the ring's pages until
+ * it is unmapped, so no page leaves the cache while the device can still
+ * reach it through the alias.
  */
 static void vfm_ring_unmap_locked(struct vfm_dev *vd, struct vfm_ring *r,
-				  struct page ***pages, void **slots)
+				  struct vfm_unmapped *u)
 {
 	u32 i;
 
-	*pages = NULL;
-	*slots = NULL;
+	memset(u, 0, sizeof(*u));
+	u->alias = r->alias;
+	memset(&r->alias, 0, sizeof(r->alias));
+	r->rot = 0;
 	if (!r->mapped)
 		return;
 	vfm_ring_put_slots(vd, r);
 	/* Descriptor write-back: the device writes ring pages too. */
 	for (i = 0; i < r->npages; i++)
 		vfm_pcache_put_pfn(vd, (r->map_base >> PAGE_SHIFT) + i, true);
-	*pages = r->pages;
-	*slots = r->slots;
+	u->pages = r->pages;
+	u->slots = r->slots;
 	r->pages = NULL;
 	r->slots = NULL;
 	r->npages = 0;
 	r->nslots = 0;
 	r->mapped = false;
+}
+
+/* Unmap an alias and let go of its references; may sleep, no ring lock. */
+static void vfm_alias_free(struct vfm_dev *vd, struct vfm_alias *a)
+{
+	u32 i;
+
+	if (!a->iova)
+		return;
+	vfm_med_unmap(vd, a->iova, a->npages);
+	for (i = 0; i < a->ring_pages; i++)
+		vfm_pcache_put_pfn(vd, a->pfn + i, true);
+	a->iova = 0;
+}
+
+/* Release what vfm_ring_unmap_locked() handed back. */
+static void vfm_unmapped_free(struct vfm_dev *vd, struct vfm_unmapped *u)
+{
+	vfm_alias_free(vd, &u->alias);
+	kfree(u->pages);
+	kvfree(u->slots);
 }
 
 static void vfm_ring_wb_put_locked(struct vfm_dev *vd, struct vfm_ring *r)
@@ -312,6 +338,38 @@ static u32 vfm_ring_reg(struct vfm_dev *vd, struct vfm_ring *r, u8 cls)
 
 /* Head write-back page of a post-copy ring, once it is resident. */
 static int vfm_ring_wb_take(struct vfm_dev *vd, struct vfm_ring *r);
+/* A guest index in the device's index space (rotated rings); r->lock. */
+static u32 vfm_ring_dev_idx(struct vfm_ring *r, u32 idx)
+{
+	if (!r->rot || !r->nslots || idx >= r->nslots)
+		return idx;
+	return (idx + r->nslots - r->rot) % r->nslots;
+}
+
+/**
+ * vfm_ring_guest_idx - a head the device shows, in the guest's index space
+ * @r: ring (r->lock held, or the value may be stale)
+ * @dev_idx: what the device's head register read
+ */
+u32 vfm_ring_guest_idx(struct vfm_ring *r, u32 dev_idx)
+{
+	if (!r->rot || !r->nslots || dev_idx >= r->nslots)
+		return dev_idx;
+	return (dev_idx + r->rot) % r->nslots;
+}
+
+/* Program the device's base registers (if the ring has any) with @base. */
+static void vfm_ring_write_base(struct vfm_dev *vd, struct vfm_ring *r,
+				u64 base)
+{
+	u32 lo = vfm_ring_reg(vd, r, VFM_REG_RING_BASE_LO);
+	u32 hi = vfm_ring_reg(vd, r, VFM_REG_RING_BASE_HI);
+
+	if (hi != VFM_NO_REG)
+		iowrite32(upper_32_bits(base), vd->par->bar0 + hi);
+	if (lo != VFM_NO_REG)
+		iowrite32(lower_32_bits(base), vd->par->bar0 + lo);
+}
 
 /*
  * The doorbell: scan, take references, then forward the tail.  @guest:
@@ -460,7 +518,7 @@ again:
 	 * miss or a refusal, every whole packet scanned so far.
 	 */
 	r->fwd = ret ? boundary : r->tail;
-	iowrite32(r->fwd, tail_reg);
+	iowrite32(vfm_ring_dev_idx(r, r->fwd), tail_reg);
 	if (retry && !ret) {
 		if (r->pfc_tail != new_tail) {
 			/* The guest moved on while the scan ran: follow. */
@@ -625,8 +683,8 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 	const struct vfm_family *fam = vfm_fam(vd);
 	struct vfm_ring *r = &vd->rings[reg.ring];
 	void __iomem *addr = vd->par->bar0 + off;
-	struct page **pages = NULL;
-	void *slots = NULL;
+	struct vfm_unmapped u = {};
+	u32 dev_val = val;
 	int ret = 0;
 
 	if (reg.cls == VFM_REG_RING_TAIL && r->cfg.dir == VFM_RING_MSG_TX)
@@ -648,9 +706,11 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 			r->cfg.len = val;
 		r->cfg.base = (u64)r->base_hi << 32 | r->base_lo;
 		/* A ring that moved is mapped again on its next use. */
-		vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		vfm_ring_unmap_locked(vd, r, &u);
 		r->pfc_wait = false;	/* what it waited for is gone */
 		spin_unlock(&r->lock);
+		if (u.alias.iova)	/* the device had the alias: the guest's */
+			vfm_ring_write_base(vd, r, r->cfg.base);
 		break;
 	case VFM_REG_RING_HEAD:
 		/* The device continues from here: so does the scan. */
@@ -659,6 +719,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 			r->tail = val;
 			r->fwd = val;
 			r->msg_seen = val;
+			dev_val = vfm_ring_dev_idx(r, val);
 		}
 		spin_unlock(&r->lock);
 		break;
@@ -669,9 +730,11 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 			/* The length is in this register too: a new ring. */
 			spin_lock(&r->lock);
 			r->cfg.len = fam->ring_len(val);
-			vfm_ring_unmap_locked(vd, r, &pages, &slots);
+			vfm_ring_unmap_locked(vd, r, &u);
 			r->cfg.enabled = false;
 			spin_unlock(&r->lock);
+			if (u.alias.iova)
+				vfm_ring_write_base(vd, r, r->cfg.base);
 		}
 
 		if (en && !r->cfg.enabled) {
@@ -726,11 +789,10 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 	default:
 		break;
 	}
-	iowrite32(val, addr);
+	iowrite32(dev_val, addr);
 out_unlock:
 	mutex_unlock(&r->setup);
-	kfree(pages);
-	kvfree(slots);
+	vfm_unmapped_free(vd, &u);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_ring_write);
@@ -750,13 +812,12 @@ int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
 		       const struct vfm_ring_cfg *cfg)
 {
 	struct vfm_ring *r = &vd->rings[idx];
-	struct page **pages;
-	void *slots;
+	struct vfm_unmapped u;
 	int ret;
 
 	mutex_lock(&r->setup);
 	spin_lock(&r->lock);
-	vfm_ring_unmap_locked(vd, r, &pages, &slots);
+	vfm_ring_unmap_locked(vd, r, &u);
 	r->base_lo = lower_32_bits(cfg->base);
 	r->base_hi = upper_32_bits(cfg->base);
 	r->cfg.base = cfg->base;
@@ -776,8 +837,7 @@ int vfm_ring_configure(struct vfm_dev *vd, u8 idx,
 	if (ret == -EINPROGRESS)	/* post-copy: taken by the doorbell */
 		ret = 0;
 	mutex_unlock(&r->setup);
-	kfree(pages);
-	kvfree(slots);
+	vfm_unmapped_free(vd, &u);
 	return ret;
 }
 
@@ -813,6 +873,174 @@ int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en)
 }
 
 /**
+ * vfm_ring_alias - give ring @idx to the device rotated by @rot slots
+ * @vd: device
+ * @idx: ring index
+ * @rot: the device's slot i is the guest's slot (i + @rot) % count; 0
+ *	undoes a rotation
+ * @base: out: the ring base the device must be given
+ *
+ * The ring is mapped (its memory must be the VMM's), then its pages are
+ * mapped again in the ring's slot of the mediator's window, starting with
+ * the page that holds slot @rot, so that the device's ring, starting in
+ * that page at @rot's offset, runs through the guest's descriptors in
+ * order and wraps where the guest's does.  That needs a page-aligned ring
+ * of whole pages (-EXDEV otherwise).  The alias holds a reference on each
+ * ring page and is taken down, before they can go, whenever the ring is
+ * unmapped, reconfigured or reset.  The caller programs @base.
+ */
+int vfm_ring_alias(struct vfm_dev *vd, u8 idx, u32 rot, u64 *base)
+{
+	struct vfm_ring *r = &vd->rings[idx];
+	u32 dsize = vfm_fam(vd)->desc_size[r->cfg.dir];
+	struct vfm_alias a = {}, old;
+	struct page **pages = NULL;
+	u32 k, q, np, nwin, count;
+	u64 off, win, mb, pfn;
+	int ret;
+
+	mutex_lock(&r->setup);
+	ret = vfm_ring_map(vd, r);
+	if (ret)
+		goto out_unlock;
+	spin_lock(&r->lock);
+	old = r->alias;
+	memset(&r->alias, 0, sizeof(r->alias));
+	r->rot = 0;
+	mb = r->map_base;
+	np = r->npages;
+	count = r->nslots;
+	spin_unlock(&r->lock);
+	vfm_alias_free(vd, &old);
+	*base = mb;
+	if (!rot)
+		goto out_unlock;
+	if (rot >= count) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (mb % PAGE_SIZE || ((u64)count * dsize) % PAGE_SIZE) {
+		ret = -EXDEV;
+		goto out_unlock;
+	}
+	off = (u64)rot * dsize;
+	q = off >> PAGE_SHIFT;
+	nwin = np + (off % PAGE_SIZE ? 1 : 0);
+	if (nwin > VFM_ALIAS_SLOT >> PAGE_SHIFT || !vd->pc.med_base) {
+		ret = -E2BIG;
+		goto out_unlock;
+	}
+	pages = kcalloc(np, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	win = vd->pc.med_base + VFM_MED_PORT + (u64)idx * VFM_ALIAS_SLOT;
+	pfn = mb >> PAGE_SHIFT;
+
+	/* Under pc->lock: a dma_unmap cannot unpin the pages meanwhile. */
+	mutex_lock(&vd->pc.lock);
+	spin_lock(&r->lock);
+	if (!r->mapped || r->map_base != mb) {
+		spin_unlock(&r->lock);
+		ret = -EAGAIN;
+		goto out_pc_unlock;
+	}
+	memcpy(pages, r->pages, np * sizeof(*pages));
+	spin_unlock(&r->lock);
+	for (k = 0; k < np; k++) {
+		if (!vfm_pcache_get(vd, pfn + k)) {
+			while (k--)
+				vfm_pcache_put_pfn(vd, pfn + k, false);
+			ret = -EAGAIN;
+			goto out_pc_unlock;
+		}
+	}
+	a.iova = win;
+	a.pfn = pfn;
+	a.ring_pages = np;
+	for (k = 0; k < nwin; k++) {
+		ret = vfm_med_map(vd, win + ((u64)k << PAGE_SHIFT),
+				  pages[(q + k) % np]);
+		if (ret) {
+			a.npages = k;
+			vfm_alias_free(vd, &a);
+			goto out_pc_unlock;
+		}
+	}
+	a.npages = nwin;
+	spin_lock(&r->lock);
+	r->alias = a;
+	r->rot = rot;
+	spin_unlock(&r->lock);
+	*base = win + off % PAGE_SIZE;
+out_pc_unlock:
+	mutex_unlock(&vd->pc.lock);
+out_unlock:
+	mutex_unlock(&r->setup);
+	kfree(pages);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_ring_alias);
+
+/**
+ * vfm_ring_set_pos - the guest's ring continues at slot @pos
+ * @vd: device
+ * @idx: ring index
+ * @pos: the next slot the core checks before the device may fetch it
+ */
+void vfm_ring_set_pos(struct vfm_dev *vd, u8 idx, u32 pos)
+{
+	struct vfm_ring *r = &vd->rings[idx];
+
+	spin_lock(&r->lock);
+	if (!r->mapped || pos < r->nslots) {
+		r->tail = pos;
+		r->fwd = pos;
+		r->msg_seen = pos;
+	}
+	spin_unlock(&r->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_ring_set_pos);
+
+/**
+ * vfm_ring_reload - program a ring's registers again from the shadow
+ * @vd: device
+ * @idx: ring index (one with base registers)
+ * @head: the slot the guest's ring continues at
+ *
+ * The queue stays disabled (vfm_rings_start() enables it).  On a family
+ * whose heads software cannot set, a ring at a non-zero head is given to
+ * the device rotated so that its slot 0 is @head.  For the rings of a
+ * family that a session of the mediator's own took over (the X710's admin
+ * queue), after a restore or a stop.
+ */
+int vfm_ring_reload(struct vfm_dev *vd, u8 idx, u32 head)
+{
+	const struct vfm_family *fam = vfm_fam(vd);
+	const u32 *off = vd->par->map.ring[idx];
+	struct vfm_ring *r = &vd->rings[idx];
+	bool rotate = fam->mig->rotate_heads && head;
+	u64 base = r->cfg.base;
+	int ret;
+
+	if (off[VFM_REG_RING_CTRL] != VFM_NO_REG)
+		iowrite32(fam->mig->ring_disable(r->ctrl),
+			  vd->par->bar0 + off[VFM_REG_RING_CTRL]);
+	if (r->cfg.len) {
+		ret = vfm_ring_alias(vd, idx, rotate ? head : 0, &base);
+		if (ret)
+			return ret;
+	}
+	vfm_ring_write_base(vd, r, base);
+	vfm_ring_set_pos(vd, idx, head);
+	if (off[VFM_REG_RING_HEAD] != VFM_NO_REG)
+		iowrite32(rotate ? 0 : head,
+			  vd->par->bar0 + off[VFM_REG_RING_HEAD]);
+	return 0;
+}
+
+/**
  * vfm_rings_reset - forget ring state after a function reset or on close
  * @vd: device
  * @geometry: also forget base/length/tail (FLR); a soft reset (the VF's
@@ -824,12 +1052,11 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 
 	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
 		struct vfm_ring *r = &vd->rings[i];
-		struct page **pages;
-		void *slots;
+		struct vfm_unmapped u;
 
 		mutex_lock(&r->setup);
 		spin_lock(&r->lock);
-		vfm_ring_unmap_locked(vd, r, &pages, &slots);
+		vfm_ring_unmap_locked(vd, r, &u);
 		r->cfg.enabled = false;
 		if (geometry) {
 			u8 dir = r->cfg.dir;
@@ -851,8 +1078,7 @@ void vfm_rings_reset(struct vfm_dev *vd, bool geometry)
 		r->pfc_wait = false;	/* a waiting tail never goes on */
 		spin_unlock(&r->lock);
 		mutex_unlock(&r->setup);
-		kfree(pages);
-		kvfree(slots);
+		vfm_unmapped_free(vd, &u);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_rings_reset);
@@ -878,8 +1104,7 @@ void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 
 	for (i = 0; i < vfm_fam(vd)->nr_rings; i++) {
 		struct vfm_ring *r = &vd->rings[i];
-		struct page **pages = NULL;
-		void *slots = NULL;
+		struct vfm_unmapped u = {};
 		u32 s, k;
 
 		spin_lock(&r->lock);
@@ -887,7 +1112,7 @@ void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 					     iova, length))
 			vfm_ring_wb_put_locked(vd, r);
 		if (r->mapped && vfm_overlap(r->cfg.base, r->cfg.len, iova, length)) {
-			vfm_ring_unmap_locked(vd, r, &pages, &slots);
+			vfm_ring_unmap_locked(vd, r, &u);
 		} else if (r->mapped) {
 			for (s = 0; s < r->nslots; s++) {
 				for (k = 0; k < VFM_MAX_TARGETS; k++) {
@@ -902,8 +1127,8 @@ void vfm_rings_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 			}
 		}
 		spin_unlock(&r->lock);
-		kfree(pages);
-		kvfree(slots);
+		/* Before the pages are unpinned: the device loses the alias. */
+		vfm_unmapped_free(vd, &u);
 	}
 }
 
@@ -1054,7 +1279,8 @@ void vfm_rings_stop(struct vfm_dev *vd, struct vfm_snap *snap)
 		spin_lock(&r->lock);
 		snap->tail[i] = r->tail;
 		snap->head[i] = head_off == VFM_NO_REG ? r->tail :
-				ioread32(vd->par->bar0 + head_off);
+				vfm_ring_guest_idx(r, ioread32(vd->par->bar0 +
+							       head_off));
 		spin_unlock(&r->lock);
 		mutex_unlock(&r->setup);
 	}
@@ -1086,7 +1312,12 @@ int vfm_rings_start(struct vfm_dev *vd, const struct vfm_snap *snap,
 		if (loaded) {
 			if (!(snap->ring_flags[i] & VFM_SNAP_ENABLED))
 				continue;
-			ret = vfm_ring_write(vd, reg, off, snap->ctrl[i]);
+			/* Enabled by a message to the PF: the shadow only. */
+			if (off == VFM_NO_REG)
+				ret = vfm_ring_set_enabled(vd, i, true);
+			else
+				ret = vfm_ring_write(vd, reg, off,
+						     snap->ctrl[i]);
 		} else {
 			if (!r->cfg.enabled)
 				continue;
@@ -1163,7 +1394,8 @@ void vfm_rings_release_consumed(struct vfm_dev *vd)
 			continue;
 		spin_lock(&r->lock);
 		if (r->mapped) {
-			head = ioread32(vd->par->bar0 + off);
+			head = vfm_ring_guest_idx(r, ioread32(vd->par->bar0 +
+							      off));
 			for (s = r->tail; head < r->nslots && s != head;
 			     s = (s + 1) % r->nslots)
 				for (k = 0; k < VFM_MAX_TARGETS; k++)

@@ -41,6 +41,8 @@ static_assert(VF_MDEV_DEV_REGS_MAX == VFM_MAX_DEV_REGS);
 static_assert(VF_MDEV_STATS_MAX == VFM_MAX_STATS);
 static_assert(VF_MDEV_MATCH_FAM_WORDS == VFM_MATCH_FAM_WORDS);
 static_assert(VF_MDEV_RING_RX == VFM_RING_RX && VF_MDEV_RING_TX == VFM_RING_TX);
+static_assert(VF_MDEV_RING_MSG_TX == VFM_RING_MSG_TX);
+static_assert(VF_MDEV_RING_MSG_RX == VFM_RING_MSG_RX);
 static_assert(VFM_MAX_RINGS <= 64);
 
 #define HDR_LEN		sizeof(struct vf_mdev_stream_hdr)
@@ -393,7 +395,7 @@ static int vfm_decode_ring(const struct vf_mdev_rec_ring *r,
 	struct vfm_ring_state *rs;
 
 	if (r->index >= s->nr_rings || (*seen_rings & BIT_ULL(r->index)) ||
-	    r->dir > VF_MDEV_RING_TX || (r->flags & ~VF_MDEV_RING_ALL) ||
+	    r->dir > VF_MDEV_RING_MSG_RX || (r->flags & ~VF_MDEV_RING_ALL) ||
 	    r->reserved0 || r->reserved1) {
 		vfm_why(why, wl, "bad ring record (index %u dir %u flags %#x)",
 			r->index, r->dir, r->flags);

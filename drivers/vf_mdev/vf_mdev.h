@@ -33,6 +33,7 @@ struct module;
 #define VFM_MAX_STATS		16
 #define VFM_MAX_DEV_REGS	64
 #define VFM_MATCH_FAM_WORDS	8
+#define VFM_PORT_MAX_PAGES	16
 
 /* What a register offset inside a trapped page means. */
 enum vfm_reg_class {
@@ -234,6 +235,23 @@ struct vfm_mbx_bits {
  * @priv: the port's owner
  * @device: PCI device id of the VF the port drives (a family whose models
  *	differ in registers asks it)
+ * @mem: the mediator's own DMA memory (@vfm_family.port_pages pages,
+ *	zeroed at open), for a family that talks to its PF through queues in
+ *	memory (the X710's admin queue); NULL when the family asks for none
+ * @mem_iova: where the device reaches @mem: an IOVA in the mediator's
+ *	window at the top of the domain, which no guest descriptor or ring
+ *	can name (the pin cache refuses it)
+ * @mem_len: bytes at @mem
+ * @ring_rotate: give ring @ring to the device rotated by @rot descriptors:
+ *	the device's slot i is the guest's slot (i + @rot) % count.  The
+ *	core maps the ring's pages at an alias in its window, returns in
+ *	@base the ring base to program, and from then on translates every
+ *	tail it writes and head it reads.  @rot 0 undoes it (@base is the
+ *	guest's).  -EXDEV when the ring is not whole pages, page-aligned.
+ *	Lasts until the ring is reconfigured, unmapped or reset.
+ * @desc_read: copy descriptor @idx of ring @ring out of guest memory
+ * @desc_write: write descriptor @idx of ring @ring in guest memory (a
+ *	restore completing or padding slots the device will not use)
  *
  * Quiescing, restoring and replaying use only this, so a family's
  * migration logic runs unchanged against the real VF (the core's port)
@@ -247,6 +265,13 @@ struct vfm_port {
 	void (*wait)(struct vfm_port *p, unsigned int us);
 	void *priv;
 	u16 device;
+	void *mem;
+	u64 mem_iova;
+	u32 mem_len;
+	int (*ring_rotate)(struct vfm_port *p, u8 ring, u32 rot, u64 *base);
+	int (*desc_read)(struct vfm_port *p, u8 ring, u32 idx, void *desc);
+	int (*desc_write)(struct vfm_port *p, u8 ring, u32 idx,
+			  const void *desc);
 };
 
 /**
@@ -270,6 +295,14 @@ struct vfm_match_info {
  * @want: the source's match data (the MAC the guest uses)
  * @probe: only the reset handshake and the MAC (at match time); else the
  *	whole log is replayed
+ * @restart: the source restarting its own queues after a stop (a
+ *	migration abandoned): only what @vfm_mig_ops.stop undid, no reset
+ * @enabled: rings the guest has enabled (bit n = ring n)
+ * @head: per ring, the slot the device stopped at (the guest's index);
+ *	@vfm_mig_ops.stop sets it for rings without a head register, and a
+ *	replay that rotates a ring sets it to the first slot the core must
+ *	check again before the device may fetch it
+ * @tail: per ring, the guest's tail (a tail held while stopping included)
  * @pf_mac: out: the MAC the destination PF gave at the reset
  * @why: out: why the replay failed, for the log and the user
  */
@@ -278,6 +311,10 @@ struct vfm_replay {
 	unsigned int nlog;
 	const struct vfm_match_info *want;
 	bool probe;
+	bool restart;
+	u64 enabled;
+	u32 head[VFM_MAX_RINGS];
+	u32 tail[VFM_MAX_RINGS];
 	u8 pf_mac[6];
 	char why[VFM_WHY_LEN];
 };
@@ -298,6 +335,15 @@ struct vfm_replay {
  *	restored on a VF with device id @dst; NULL: the same id and words
  * @replay: on a VF that just had a function reset, do the reset
  *	handshake with the PF and replay @r->log, checking every reply
+ *	(with @r->restart: on the source, undo what @stop did)
+ * @stop: optional, for queues that registers cannot stop (the X710's are
+ *	enabled and disabled by messages to the PF): with the guest's tails
+ *	held and its message rings disabled, stop every queue in
+ *	@r->enabled and find each ring's head where no register shows it
+ *	(@r->head); 0 or a negative errno with @r->why
+ * @rotate_heads: the device's ring heads cannot be set by software: a
+ *	ring with base registers whose saved head is not 0 comes back through
+ *	@vfm_port.ring_rotate at that head (the core does it)
  */
 struct vfm_mig_ops {
 	u8 dev_regs;
@@ -310,6 +356,8 @@ struct vfm_mig_ops {
 	int (*compat)(u16 src, const u32 *src_fam, u16 dst, char *why,
 		      size_t len);
 	int (*replay)(struct vfm_port *p, struct vfm_replay *r);
+	int (*stop)(struct vfm_port *p, struct vfm_replay *r);
+	bool rotate_heads;
 };
 
 /**
@@ -334,6 +382,8 @@ struct vfm_mig_ops {
  * @stat_hi_bits: width of such a high word
  * @wb_survives_flr: the head write-back registers keep their value over
  *	a function reset: the core writes them 0 after each one
+ * @port_pages: pages of DMA memory the family's migration code uses on the
+ *	VF (@vfm_port.mem), at most VFM_PORT_MAX_PAGES
  * @family_id: VF_MDEV_FAMILY_* of the device-state stream
  * @mig: migration callbacks (NULL: the family cannot migrate)
  * @classify: meaning of a BAR0 offset inside a trapped page
@@ -375,6 +425,7 @@ struct vfm_family {
 	u32 stat_hi;
 	u8 stat_hi_bits;
 	bool wb_survives_flr;
+	u8 port_pages;
 	u32 family_id;
 	const struct vfm_mig_ops *mig;
 

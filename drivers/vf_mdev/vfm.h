@@ -7,6 +7,7 @@
 
 #include <linux/mdev.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 #include <linux/workqueue.h>
@@ -31,6 +32,17 @@
 #define VFM_NO_REG		U32_MAX	/* a register the family does not have */
 
 struct eventfd_ctx;
+/*
+ * The mediator's IOVA window: the top VFM_MED_SIZE bytes of the domain's
+ * aperture.  The pin cache never pins a guest IOVA there, so no guest
+ * descriptor, ring or buffer can name it.  It holds the port's memory
+ * (VFM_MED_PORT bytes) and, after it, one VFM_ALIAS_SLOT per ring for a
+ * ring given to the device rotated (vfm_ring_alias()).
+ */
+#define VFM_MED_SIZE		SZ_64M
+#define VFM_MED_PORT		SZ_1M
+#define VFM_ALIAS_SLOT		SZ_1M
+
 struct vfm_dev;
 struct vfm_migf;
 struct vfm_msg_pending;
@@ -100,6 +112,7 @@ struct vfm_dma_ops {
  *	takes the whole window as dirty
  * @filling: doorbells between filling the cache and taking their
  *	references (a migration's trim waits for them)
+ * @med_base: first IOVA of the mediator's window (guest IOVAs stay below)
  */
 struct vfm_pcache {
 	struct mutex lock;	/* protects the xarray's contents, map, @count */
@@ -116,6 +129,28 @@ struct vfm_pcache {
 	struct xarray gone_dirty;
 	bool dirty_lost;
 	atomic_t filling;
+	u64 med_base;
+};
+
+/**
+ * struct vfm_alias - a ring mapped rotated in the mediator's window
+ * @iova: window start (0: none)
+ * @npages: window pages mapped
+ * @pfn: the guest ring's first page (the alias holds a reference on each)
+ * @ring_pages: pages of the guest ring
+ */
+struct vfm_alias {
+	u64 iova;
+	u32 npages;
+	u64 pfn;
+	u32 ring_pages;
+};
+
+/* What a ring let go of, released by vfm_unmapped_free() after its lock. */
+struct vfm_unmapped {
+	struct page **pages;
+	void *slots;
+	struct vfm_alias alias;
 };
 
 /* A run of pages one descriptor target holds references on. */
@@ -163,6 +198,9 @@ struct vfm_run {
  * @pfc_holds: times the ring started waiting for pages
  * @wb_pending: post-copy: the head write-back page is not resident yet;
  *	the device gets the address (and a tail) once it is
+ * @rot: the device's slot i is the guest's slot (i + @rot) % nslots: tails
+ *	written and heads read are translated (0: the same index)
+ * @alias: where the ring is mapped rotated, while @rot is not 0
  */
 struct vfm_ring {
 	struct mutex setup;	/* protects mapping and geometry changes */
@@ -195,6 +233,8 @@ struct vfm_ring {
 	u32 pfc_tail;
 	u64 pfc_holds;
 	bool wb_pending;
+	u32 rot;
+	struct vfm_alias alias;
 };
 
 /**
@@ -601,6 +641,8 @@ void vfm_pcache_mark(struct vfm_dev *vd, unsigned long pfn);
 u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 			      unsigned long *n);
 void vfm_pcache_set_mode(struct vfm_dev *vd, bool log_dirty, bool migrating);
+int vfm_med_map(struct vfm_dev *vd, u64 iova, struct page *page);
+void vfm_med_unmap(struct vfm_dev *vd, u64 iova, u32 npages);
 
 /* ring.c */
 void vfm_ring_init(struct vfm_ring *r, u8 dir);
@@ -626,6 +668,10 @@ int vfm_ring_set_enabled(struct vfm_dev *vd, u8 idx, bool en);
 u32 vfm_rings_pfc_waiting(struct vfm_dev *vd, u64 *holds);
 void vfm_rings_pfc_retry(struct vfm_dev *vd);
 void vfm_rings_fail(struct vfm_dev *vd);
+int vfm_ring_alias(struct vfm_dev *vd, u8 idx, u32 rot, u64 *base);
+void vfm_ring_set_pos(struct vfm_dev *vd, u8 idx, u32 pos);
+u32 vfm_ring_guest_idx(struct vfm_ring *r, u32 dev_idx);
+int vfm_ring_reload(struct vfm_dev *vd, u8 idx, u32 head);
 
 /* msg.c */
 int vfm_msg_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail);
@@ -711,6 +757,8 @@ ssize_t vfm_prefault_region_rw(struct vfm_dev *vd, char __user *buf,
 
 /* pf.c */
 void vfm_port_init(struct vfm_dev *vd);
+int vfm_port_mem_open(struct vfm_dev *vd);
+void vfm_port_mem_close(struct vfm_dev *vd);
 int vfm_pf_vf_info(struct vfm_dev *vd, u8 *flags, u16 *vlan, u8 *qos,
 		   u8 *mac);
 

@@ -176,14 +176,8 @@ static void i40e_decode_tx_test(struct kunit *test)
 static void i40e_aqd(u8 *d, u16 flags, u16 aq_op, u16 len, u64 addr,
 		     u32 vc_op, u32 vc_ret)
 {
-	memset(d, 0, 32);
-	put_unaligned_le16(flags, d + I40E_AQD_FLAGS);
-	put_unaligned_le16(aq_op, d + I40E_AQD_OPCODE);
-	put_unaligned_le16(len, d + I40E_AQD_DATALEN);
-	put_unaligned_le32(vc_op, d + I40E_AQD_VC_OP);
+	i40e_aq_desc(d, flags, aq_op, len, vc_op, addr);
 	put_unaligned_le32(vc_ret, d + I40E_AQD_VC_RET);
-	put_unaligned_le32(upper_32_bits(addr), d + I40E_AQD_ADDR_HI);
-	put_unaligned_le32(lower_32_bits(addr), d + I40E_AQD_ADDR_LO);
 }
 
 #define I40E_ATQD(d, flags, len, addr, op) \
@@ -574,82 +568,6 @@ static void i40e_vc_reply_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -1, i40e_vc_reply(d, VC_ADD_VLAN, &ret));
 }
 
-/*
- * Where the device's slot @i lands in guest IOVA space under @p: the
- * window's pages are the guest ring's pages, rotated.
- */
-static u64 i40e_dev_slot(const struct i40e_rplan *p, u64 gbase, u64 window,
-			 u32 count, u32 dsize, u32 i)
-{
-	u64 iova = p->base + (u64)i * dsize, k;
-	u32 pages = count * dsize / 4096;
-
-	if (p->direct)
-		return iova;
-	k = (iova - window) / 4096;
-	return gbase + ((p->win_first + k) % pages) * 4096 + (iova % 4096);
-}
-
-static void i40e_restore_plan_test(struct kunit *test)
-{
-	static const struct {
-		u32 count, dsize, head, tail;
-		u64 gbase;
-		int ret;
-		u32 skip, win_pages;
-	} cases[] = {
-		{ 512, 32, 0, 511, 0x200000, 0, 0, 0 },	/* direct */
-		{ 512, 32, 128, 100, 0x200000, 0, 0, 4 },	/* page boundary */
-		{ 512, 32, 132, 131, 0x200000, 0, 0, 5 },	/* 128 B in */
-		{ 512, 32, 508, 3, 0x200000, 0, 0, 5 },		/* wraps */
-		{ 512, 32, 130, 200, 0x200000, -EXDEV, 2, 0 },	/* 64 B in */
-		{ 512, 32, 1, 5, 0x200000, -EXDEV, 1, 0 },
-		{ 512, 16, 8, 8, 0x200000, 0, 0, 3 },		/* TX, empty */
-		{ 512, 16, 12, 40, 0x200000, -EXDEV, 4, 0 },
-		{ 1024, 16, 256, 300, 0x300000, 0, 0, 4 },
-		{ 64, 32, 4, 10, 0x200000, -EXDEV, 4, 0 },	/* half a page */
-		{ 512, 32, 128, 0, 0x200080, -EXDEV, 128, 0 },	/* unaligned */
-		{ 512, 32, 512, 0, 0x200000, -EINVAL, 0, 0 },
-		{ 512, 32, 0, 0, 0x200040, -EINVAL, 0, 0 },
-	};
-	const u64 window = 0xfff000000000ULL;
-	struct i40e_rplan p;
-	unsigned int c, i;
-
-	for (c = 0; c < ARRAY_SIZE(cases); c++) {
-		u32 count = cases[c].count, dsize = cases[c].dsize;
-		int ret = i40e_restore_plan(cases[c].gbase, count, dsize,
-					    cases[c].head, cases[c].tail,
-					    window, &p);
-
-		KUNIT_EXPECT_EQ_MSG(test, cases[c].ret, ret, "case %u", c);
-		KUNIT_EXPECT_EQ_MSG(test, cases[c].skip, p.skip, "case %u", c);
-		if (ret)
-			continue;
-		KUNIT_EXPECT_TRUE(test, p.exact);
-		KUNIT_EXPECT_EQ_MSG(test, cases[c].win_pages, p.win_pages,
-				    "case %u", c);
-		KUNIT_EXPECT_EQ(test, 0ULL, p.base % I40E_AQ_ALIGN);
-		/* Every device slot is the guest slot it must be. */
-		for (i = 0; i < count; i++) {
-			u64 want = cases[c].gbase +
-				   (u64)((cases[c].head + i) % count) * dsize;
-
-			if (i40e_dev_slot(&p, cases[c].gbase, window, count,
-					  dsize, i) != want) {
-				KUNIT_FAIL(test, "case %u: device slot %u misplaced", c, i);
-				break;
-			}
-		}
-		/* The device gets the guest's tails, rotated. */
-		KUNIT_EXPECT_EQ(test, (cases[c].tail + count - cases[c].head) % count,
-				p.dev_tail);
-		KUNIT_EXPECT_EQ(test, p.dev_tail,
-				i40e_tail_to_dev(&p, cases[c].tail, count));
-		KUNIT_EXPECT_EQ(test, 0U, i40e_tail_to_dev(&p, cases[c].head, count));
-	}
-}
-
 /* Fake guest memory for the through-the-core test, by page. */
 #define PG(n)		(FAKE_IOVA + (n) * PAGE_SIZE)
 #define ATQ_PG		0
@@ -837,7 +755,6 @@ static struct kunit_case i40e_cases[] = {
 	KUNIT_CASE(i40e_vc_records_test),
 	KUNIT_CASE(i40e_vc_hostile_test),
 	KUNIT_CASE(i40e_vc_reply_test),
-	KUNIT_CASE(i40e_restore_plan_test),
 	KUNIT_CASE(i40e_core_test),
 	{}
 };

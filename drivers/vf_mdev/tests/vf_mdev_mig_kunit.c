@@ -348,7 +348,7 @@ static void stream_rules_test(struct kunit *test)
 	s_refix(buf, len);
 	KUNIT_EXPECT_EQ(test, -EINVAL, s_decode(test, buf, len, d, &flags));
 	RESET();
-	((struct vf_mdev_rec_ring *)(buf + off + 8))->dir = 2;
+	((struct vf_mdev_rec_ring *)(buf + off + 8))->dir = 4;	/* no such direction */
 	s_refix(buf, len);
 	KUNIT_EXPECT_EQ(test, -EINVAL, s_decode(test, buf, len, d, &flags));
 	RESET();

@@ -159,6 +159,9 @@ struct vf_mdev_rec_config {
 
 #define VF_MDEV_RING_RX			0
 #define VF_MDEV_RING_TX			1
+/* Message rings (the X710's admin queue): to the PF, and from it. */
+#define VF_MDEV_RING_MSG_TX		2
+#define VF_MDEV_RING_MSG_RX		3
 
 #define VF_MDEV_RING_ENABLED		(1U << 0)	/* the guest enabled it */
 #define VF_MDEV_RING_WB			(1U << 1)	/* head write-back on */
@@ -169,7 +172,8 @@ struct vf_mdev_rec_config {
 /**
  * struct vf_mdev_rec_ring - one ring at the packet boundary (48 bytes)
  * @index: ring index in the family's register map
- * @dir: VF_MDEV_RING_RX or VF_MDEV_RING_TX
+ * @dir: VF_MDEV_RING_RX, _TX, _MSG_TX or _MSG_RX: the family's direction
+ *	for that index
  * @flags: VF_MDEV_RING_*
  * @reserved0: zero
  * @base: ring base IOVA as the guest programmed it
