@@ -95,6 +95,17 @@ run "echo $vf > /sys/bus/pci/drivers/igbvf_mdev/unbind"
 run "echo > $V/driver_override"
 run "echo 0 > $P/sriov_numvfs"
 
+say "Post-copy: a destination that runs before its memory has arrived"
+if [ -x /vfmdev/tests/postcopy ]; then
+	note "the postcopy kselftest plays the VMM: B's memory is behind userfaultfd, only its rings arrived"
+	note "the device asks for the pages it needs through the prefault channel; nothing else is pinned"
+	run "echo 4 > $P/sriov_numvfs"
+	run "VFMDEV_DEMO=1 /vfmdev/tests/postcopy -t resume_and_serve 2>&1 | grep -E '^# (VMM|postcopy)|^(ok|not ok)'"
+	run "echo 0 > $P/sriov_numvfs"
+else
+	note "the postcopy kselftest is not built: skipped"
+fi
+
 say "What the kernel said"
 run "dmesg | grep -E 'vf_mdev|igbvf_mdev' | tail -n 20"
 exit 0
