@@ -26,16 +26,10 @@
 #define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/userfaultfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 
 #include "bench.h"
 #include "igbvf_guest.h"
@@ -54,25 +48,10 @@ struct pf_bench {
 	bool g_up;
 	struct vfm_dma *spare;
 	__u64 spare_iova;
-	int uffd;
-	void *dst[VFM_MAX_DMA];
-	void *snap[VFM_MAX_DMA];
+	struct vfm_pcm pcm;
 	struct vfm_pfc pfc;
 	unsigned int next_page;		/* next spare page never posted */
 };
-
-static int pf_copy(struct pf_bench *p, void *dst, void *src)
-{
-	struct uffdio_copy cp = {
-		.dst = (unsigned long)dst,
-		.src = (unsigned long)src,
-		.len = PF_PAGE,
-	};
-
-	if (ioctl(p->uffd, UFFDIO_COPY, &cp) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /* A's guest up; A stopped; its stream in @st. */
 static int pf_source(struct pf_bench *p, struct vfm_buf *st)
@@ -107,62 +86,29 @@ static int pf_source(struct pf_bench *p, struct vfm_buf *st)
 	return ret ? ret : vfm_mig_set(&p->a, VFIO_DEVICE_STATE_STOP, NULL);
 }
 
-/* B: A's memory behind userfaultfd, all of it there but the spare. */
+/* Everything arrived but the spare region. */
+static bool pf_arrived(void *arg, __u64 iova)
+{
+	struct pf_bench *p = arg;
+
+	return iova < p->spare_iova || iova >= p->spare_iova + PF_SPARE;
+}
+
+/* B: A's memory behind userfaultfd; B resumed in post-copy, running. */
 static int pf_dest(struct pf_bench *p, const struct vfm_buf *st)
 {
-	struct vf_mdev_range_list {
-		struct vf_mdev_prefault_range r[VFM_MAX_DMA];
-		unsigned int n;
-	} decl = { .n = 0 };
-	struct uffdio_api api = { .api = UFFD_API };
-	int i, rfd = -1, ret;
-	__u64 off;
+	int rfd = -1, ret;
 
 	/* The destination VF gets the guest's MAC from its PF. */
 	ret = vfm_set_mac(&p->set, 1, p->g.mac);
-	if (ret)
-		return ret;
-	p->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (p->uffd < 0 || ioctl(p->uffd, UFFDIO_API, &api))
-		return -errno;
-	ret = vfm_open(&p->b, VFM_BACKEND_MDEV, p->set.uuid[1]);
+	if (!ret)
+		ret = vfm_open(&p->b, VFM_BACKEND_MDEV, p->set.uuid[1]);
 	if (ret)
 		return ret;
 	p->b_open = true;
-	for (i = 0; i < VFM_MAX_DMA; i++) {
-		struct vfm_dma *m = &p->a.dma[i];
-		struct uffdio_register reg = {
-			.mode = UFFDIO_REGISTER_MODE_MISSING,
-		};
-
-		if (!m->used)
-			continue;
-		p->snap[i] = malloc(m->size);
-		p->dst[i] = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (!p->snap[i] || p->dst[i] == MAP_FAILED)
-			return -ENOMEM;
-		reg.range.start = (unsigned long)p->dst[i];
-		reg.range.len = m->size;
-		if (ioctl(p->uffd, UFFDIO_REGISTER, &reg))
-			return -errno;
-		if (m != p->spare) {
-			memcpy(p->snap[i], m->vaddr, m->size);
-			for (off = 0; off < m->size; off += PF_PAGE) {
-				ret = pf_copy(p, (char *)p->dst[i] + off,
-					      (char *)p->snap[i] + off);
-				if (ret)
-					return ret;
-			}
-			decl.r[decl.n].iova = m->iova;
-			decl.r[decl.n++].length = m->size;
-		} else {
-			memset(p->snap[i], 0, m->size);
-		}
-		if (!vfm_dma_adopt(&p->b, i, p->dst[i], m->iova, m->size))
-			return -errno;
-	}
-	ret = vfm_pfc_find(&p->b, &p->pfc);
+	ret = vfm_pcm_setup(&p->pcm, &p->a, &p->b, pf_arrived, p);
+	if (!ret)
+		ret = vfm_pfc_find(&p->b, &p->pfc);
 	if (!ret)
 		ret = vfm_pfc_eventfd(&p->pfc);
 	if (!ret)
@@ -172,8 +118,7 @@ static int pf_dest(struct pf_bench *p, const struct vfm_buf *st)
 				  offsetof(struct vf_mdev_prefault_info, mode),
 				  VF_MDEV_PREFAULT_ON);
 	if (!ret)
-		ret = vfm_pfc_cmd(&p->pfc, VF_MDEV_PREFAULT_DECLARE, decl.r,
-				  decl.n);
+		ret = vfm_pcm_declare_placed(&p->pcm, &p->pfc);
 	if (!ret)
 		ret = vfm_mig_write(rfd, st->p, st->len, 0);
 	if (!ret)
@@ -210,8 +155,9 @@ static int pf_tail(struct pf_bench *p, unsigned int tail)
 static int pf_serve(struct pf_bench *p, __u64 *ack_ns, unsigned int *reqs)
 {
 	struct vf_mdev_prefault_req req[VF_MDEV_PREFAULT_QUEUE_MAX];
-	int n, k, i, ret;
+	int n, k, ret;
 	__u64 t0;
+	__u32 j;
 
 	n = vfm_pfc_take(&p->pfc, req, VF_MDEV_PREFAULT_QUEUE_MAX);
 	if (n <= 0)
@@ -222,22 +168,9 @@ static int pf_serve(struct pf_bench *p, __u64 *ack_ns, unsigned int *reqs)
 			.iova = req[k].iova,
 			.length = req[k].npages * PF_PAGE,
 		};
-		__u32 j;
 
 		for (j = 0; j < req[k].npages; j++) {
-			__u64 iova = req[k].iova + j * PF_PAGE;
-
-			for (i = 0; i < VFM_MAX_DMA; i++) {
-				struct vfm_dma *m = &p->b.dma[i];
-
-				if (m->used && iova >= m->iova &&
-				    iova < m->iova + m->size)
-					break;
-			}
-			if (i == VFM_MAX_DMA)
-				return -EPROTO;
-			ret = pf_copy(p, (char *)p->dst[i] + (iova - p->b.dma[i].iova),
-				      (char *)p->snap[i] + (iova - p->b.dma[i].iova));
+			ret = vfm_pcm_place(&p->pcm, req[k].iova + j * PF_PAGE);
 			if (ret)
 				return ret;
 		}
@@ -266,7 +199,7 @@ int main(int argc, char **argv)
 	static const int idx[2] = { 1, 2 };
 	struct vfm_samples held, evt, ack, plain;
 	struct vf_mdev_prefault_info info;
-	struct pf_bench p = { .uffd = -1 };
+	struct pf_bench p = { .pcm.uffd = -1 };
 	unsigned int n = 200, batch = 8, i, slot = 0, reqs = 0, breqs = 0;
 	unsigned int count;
 	struct vfm_buf st = { 0 };
@@ -394,10 +327,7 @@ out:
 		vfm_close(&p.b);
 	if (p.a_open)
 		vfm_close(&p.a);
-	if (p.uffd >= 0)
-		close(p.uffd);
-	for (i = 0; i < VFM_MAX_DMA; i++)
-		free(p.snap[i]);
+	vfm_pcm_free(&p.pcm);
 	vfm_buf_free(&st);
 	vfm_set_teardown(&p.set);
 	return ret ? 1 : 0;

@@ -46,6 +46,7 @@
 #include "kselftest_harness.h"
 #include "mig_scenario.h"
 #include "prefault.h"
+#include "hw_fixture.h"
 
 #define PAGE		MIG_PAGE
 #define INFO(f)		offsetof(struct vf_mdev_prefault_info, f)
@@ -1194,6 +1195,61 @@ TEST_F_TIMEOUT(pc, second_switch_on, 240)
 	vfm_expect_errors(false);
 	ASSERT_EQ(0, mig_c_drain(m, why, sizeof(why))) TH_LOG("%s", why);
 	free(got);
+}
+
+/*
+ * The families the rig lacks (hw_fixture.h; SKIP here): a guest's state
+ * resumed on the second VF in post-copy with nothing of its memory there.
+ * The device asks for its rings and buffers, the VMM serves, it runs.
+ */
+TEST_F_TIMEOUT(hw, postcopy, 120)
+{
+	struct vfm_pcm pm = { .uffd = -1 };
+	struct vf_mdev_prefault_info info;
+	unsigned int reqs = 0, pages = 0;
+	struct vfm_buf st = { };
+	struct vfm_pfc pfc;
+	bool ended = false;
+	int fd = -1, rfd = -1;
+	__u32 state;
+
+	if (!self->fam->migration)
+		SKIP(return, "%s offers no migration yet", self->fam->module);
+	if (hw_open(_metadata, self, 2, false))
+		SKIP(return, "%s", self->why);
+	/* Its state goes back onto the same VF (its VSI): no second memory. */
+	if (!strcmp(self->fam->name, "iavf"))
+		SKIP(return, "an X710 VF resumes only on itself: no post-copy memory swap here");
+	self->g[0] = calloc(1, self->fam->guest_size);
+	ASSERT_NE(NULL, self->g[0]);
+	ASSERT_EQ(0, self->fam->init(self->g[0], &self->dev[0]));
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[0], VFIO_DEVICE_STATE_STOP_COPY, &fd));
+	while (!ended)
+		ASSERT_LE(0, vfm_mig_read(fd, &st, &ended));
+	ASSERT_EQ(0, vfm_pcm_setup(&pm, &self->dev[0], &self->dev[1], NULL,
+				   NULL));
+	ASSERT_EQ(0, vfm_pfc_find(&self->dev[1], &pfc));
+	ASSERT_EQ(0, vfm_pfc_eventfd(&pfc));
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[1], VFIO_DEVICE_STATE_RESUMING, &rfd));
+	ASSERT_EQ(0, vfm_pfc_set(&pfc, INFO(mode), VF_MDEV_PREFAULT_ON));
+	ASSERT_EQ(0, vfm_mig_write(rfd, st.p, st.len, 4096));
+	ASSERT_EQ(0, vfm_mig_set(&self->dev[1], VFIO_DEVICE_STATE_RUNNING, NULL));
+	ASSERT_EQ(0, vfm_pcm_serve(&pm, &pfc, 20000, &reqs, &pages));
+	EXPECT_LT(0, reqs);
+	ASSERT_EQ(0, vfm_mig_get(&self->dev[1], &state));
+	ASSERT_EQ(VFIO_DEVICE_STATE_RUNNING, state);
+	ASSERT_EQ(0, vfm_pfc_info(&pfc, &info));
+	EXPECT_EQ(VF_MDEV_PREFAULT_S_ON, info.status);
+	ASSERT_EQ(0, vfm_pfc_set(&pfc, INFO(mode), VF_MDEV_PREFAULT_OFF));
+	TH_LOG("%s: %u requests, %u pages", self->fam->name, reqs, pages);
+	vfm_pfc_release(&pfc);
+	close(fd);
+	close(rfd);
+	vfm_buf_free(&st);
+	/* The mdev's close unmaps the memory; the copies go with @pm. */
+	vfm_hw_close(&self->dev[1], self->uuid[1]);
+	self->opened[1] = false;
+	vfm_pcm_free(&pm);
 }
 
 TEST_HARNESS_MAIN

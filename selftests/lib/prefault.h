@@ -47,4 +47,38 @@ int vfm_pfc_take(struct vfm_pfc *p, struct vf_mdev_prefault_req *r,
 int vfm_pfc_cmd(struct vfm_pfc *p, __u32 op,
 		const struct vf_mdev_prefault_range *r, unsigned int n);
 
+/*
+ * A post-copy destination's memory: every DMA mapping of @from, at the
+ * same IOVAs in @to, in fresh memory registered with userfaultfd (missing
+ * mode).  A copy of @from's memory is taken now: it is what the source
+ * would send.  Pages for which @arrived says so are placed at once; the
+ * others stay missing until vfm_pcm_place().
+ */
+struct vfm_pcm {
+	int uffd;
+	unsigned int n;
+	struct {
+		__u64 iova;
+		__u64 size;
+		void *dst;	/* @to's memory (adopted: @to unmaps it) */
+		void *src;	/* what the source had */
+	} m[VFM_MAX_DMA];
+};
+
+int vfm_pcm_setup(struct vfm_pcm *pm, struct vfm_dev *from,
+		  struct vfm_dev *to,
+		  bool (*arrived)(void *arg, __u64 iova), void *arg);
+void vfm_pcm_free(struct vfm_pcm *pm);
+/* Place the page at @iova (if it is not there yet): 0 or -errno. */
+int vfm_pcm_place(struct vfm_pcm *pm, __u64 iova);
+/* Declare every page placed so far. */
+int vfm_pcm_declare_placed(struct vfm_pcm *pm, struct vfm_pfc *p);
+/*
+ * The VMM serves the device until it waits for nothing: take requests,
+ * place their pages, acknowledge.  @requests and @pages count (may be
+ * NULL); -ETIMEDOUT after @timeout_ms without getting there.
+ */
+int vfm_pcm_serve(struct vfm_pcm *pm, struct vfm_pfc *p, int timeout_ms,
+		  unsigned int *requests, unsigned int *pages);
+
 #endif /* VFMDEV_PREFAULT_H */
