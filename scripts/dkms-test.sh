@@ -48,6 +48,13 @@ MODS="vf_mdev igbvf_mdev ixgbevf_mdev i40e_mdev"
 # their load order need.
 KERNEL_MODS="vfio vfio_iommu_type1 mdev"
 
+# DKMS builds in a fresh directory each time: ccache (the debug kernel's
+# cache, through its gcc links) keeps that from recompiling what did not
+# change. VFMDEV_CCACHE=0 turns it off.
+if [ "${VFMDEV_CCACHE:-1}" != 0 ] && [ -d /usr/lib/ccache ]; then
+	export PATH="/usr/lib/ccache:$PATH" CCACHE_DIR="$VFMDEV_CACHE/ccache"
+fi
+
 dkms_() {
 	echo "+ dkms $*" >&2
 	dkms --dkmstree "$d/dkms" --sourcetree "$d/src" --installtree "$root/lib/modules" \

@@ -7,8 +7,9 @@
 #
 #   initramfs.cpio.gz   L2's initramfs: busybox and its applets, iproute2's
 #                       ip (for network namespaces) with its libraries, the
-#                       igbvf module of KERNEL with its dependencies, and
-#                       selftests/vmm/l2_init.sh as /init
+#                       igbvf and virtio_net (the migration benchmark's
+#                       comparison) modules of KERNEL with their
+#                       dependencies, and selftests/vmm/l2_init.sh as /init
 #   env                 L2_KIMAGE (KERNEL's image: L2 boots the same kernel
 #                       as the rig, read through the host root at /host) and
 #                       QEMU72 (the extracted QEMU 7.2 of scripts/deps.sh)
@@ -23,7 +24,7 @@ load_kernel "${1:?usage: l2-initramfs.sh KERNEL}"
 out="$VFMDEV_TOP/out/$KNAME/stage/l2"
 img="$out/initramfs.cpio.gz"
 init="$VFMDEV_TOP/selftests/vmm/l2_init.sh"
-KMODS="igbvf"
+KMODS="igbvf virtio_net"
 HOST_BINS="/usr/sbin/ip"
 [ -f "$init" ] || die "l2-initramfs: no $init"
 mkdir -p "$out"

@@ -6,7 +6,8 @@
 #
 #   demo    scripts/guest/demo.sh, its output shown live, then the verdict
 #           of the kernel-log scan
-#   bench   every benchmark program (selftests/build/bench_*), live
+#   bench   every benchmark program (selftests/build/bench_*), live; those
+#           with a nested VMM (bench_vmm_*) in a second, two-vCPU boot
 #   soak    test programs over and over (SOAK_PROGS, comma-separated;
 #           SOAK_ROUNDS), for the emulator's stability
 #   shell   an interactive shell in the guest on this terminal
@@ -76,8 +77,17 @@ bench)
 	rc=0
 	bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
 	verdict "$out" || rc=1
+	# Benchmarks that run a nested VMM (bench_vmm_*) need two vCPUs: a
+	# second boot, job vmm (see RIG_SMP in rig.sh), told to run them.
+	logs=("$out/serial.log")
+	if ls "$VFMDEV_TOP/out/$KNAME/stage/tests"/bench_vmm_* > /dev/null 2>&1; then
+		RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }vfmdev.vmm=bench" \
+			bash "$here/rig.sh" --kernel "$k" --job vmm --live --out "$out-vmm" || rc=$?
+		verdict "$out-vmm" || rc=1
+		logs+=("$out-vmm/serial.log")
+	fi
 	# The machine-readable figures ("bench: name=value unit"), together.
-	tr -d '\r' < "$out/serial.log" | grep '^bench: ' > "$out/figures.txt" || true
+	cat "${logs[@]}" | tr -d '\r' | grep '^bench: ' > "$out/figures.txt" || true
 	if [ -s "$out/figures.txt" ]; then
 		echo
 		echo "== bench figures (QEMU TCG: absolute numbers are emulation speeds; compare ratios)"

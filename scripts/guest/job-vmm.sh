@@ -3,15 +3,19 @@
 # vfmdev rig job "vmm": set up, then run the nested-VMM test programs
 # (/vfmdev/tests/vmm_*: a real VMM in this guest drives vfmdev for a nested
 # guest), each as its own section of the result channel. scripts/rig.sh
-# gives this job two vCPUs (see RIG_SMP there).
+# gives this job two vCPUs (see RIG_SMP there). With vfmdev.vmm=bench on the
+# kernel command line (make bench's second boot) it runs the nested-VMM
+# benchmarks (/vfmdev/tests/bench_vmm_*) instead.
 . /vfmdev/guest/lib.sh
 
 job_setup
 
-for t in /vfmdev/tests/vmm_*; do
+what=vmm
+[ "$(cmdline_arg vfmdev.vmm)" != bench ] || what=bench_vmm
+for t in /vfmdev/tests/${what}_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
-	# Three nested boots of 20-70 s each depending on the machine's load:
-	# twice the limit.
+	# Four nested boots of 20-70 s each depending on the machine's load,
+	# and a migration: twice the limit.
 	run_prog "tests/${t##*/}" $((tmo * 2)) "$t"
 done
 

@@ -10,11 +10,18 @@
 #   vmm.b=MAC,IP/LEN   optional second device, moved to network namespace b
 #   vmm.peer=IP        address to ping (the PF's in L1)
 #   vmm.count=N        pings per pair (default 10)
+#   vmm.mig=SECS       migration mode: after the pings above, device a pings
+#                      vmm.peer every SECS seconds until L1 says "stop" (L1
+#                      migrates L2 meanwhile, maybe more than once), then
+#                      reports the replies lost and any sign of a device
+#                      reset (see mig_ping)
 #
 # The second serial port (ttyS1) is the control channel with L1: records
 # "@l2 ..." go out on it; L1 answers "go" after "@l2 ready" (it reads the
-# mdev's counters first) and "quit" after "@l2 done". The kernel console and
-# every command's output go to ttyS0.
+# mdev's counters first), "stop" after "@l2 pinging" in migration mode, and
+# "quit" after "@l2 done". The kernel console and every command's output go
+# to ttyS0. A migration moves the serial ports with the rest: after it, the
+# records reach L1 through the destination QEMU.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 # iproute2's ip, by path (busybox sh prefers its own applet, which has no
 # network namespaces).
@@ -62,6 +69,8 @@ peer=$(arg vmm.peer) || die "no vmm.peer= on the command line"
 count=$(arg vmm.count || echo 10)
 
 modprobe igbvf || die "modprobe igbvf failed"
+# virtio-net: the NIC the migration benchmark compares the mdev with.
+modprobe virtio_net 2>/dev/null
 
 # ifname MAC: the PCI netdev with that MAC (waits up to 15 s for it).
 ifname() {
@@ -130,6 +139,65 @@ ping_rec() {
 	rec "ping $1 dst=$3 sent=${sent:-0} recv=${recv:-0} rtt=${rtt:--} rc=$rc"
 }
 
+# tx_timeouts DEV: the stack's TX watchdog firings on DEV, all queues.
+tx_timeouts() {
+	cat /sys/class/net/"$1"/queues/tx-*/tx_timeout 2>/dev/null |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# mig_ping DEV PEER SECS: ping PEER every SECS seconds until L1 says "stop";
+# meanwhile L1 migrates L2. Records:
+#   mping: echo requests sent, replies received (duplicates once), the
+#     longest run of lost replies (lost_run, and gap_ms = lost_run * SECS in
+#     L2's time: a stopped guest sends nothing, so the time it spends
+#     stopped is QEMU's downtime, not in this figure), every run of losses
+#     (gaps=SEQ+LEN,...), the requests still unanswered at the end
+#     (tail_lost: replies that stopped coming) and the slowest reply;
+#   reset: what would show a reset of the device while pinging: carrier
+#     changes (igbvf's reset path takes the carrier down), TX watchdog
+#     timeouts, and the kernel's messages about the device since "go"
+#     (igbvf says nothing in a clean run: a reset, "PF still resetting", a
+#     link change or a hang all print).
+mig_ping() {
+	local dev=$1 cc0 to0 n0 pid r
+	cc0=$(cat "/sys/class/net/$dev/carrier_changes")
+	to0=$(tx_timeouts "$dev")
+	n0=$(dmesg | wc -l)
+	ping -i "$3" "$2" > /tmp/mping.out 2>&1 &
+	pid=$!
+	rec "pinging $dev dst=$2 interval=$3"
+	wait_cmd stop 1200
+	kill -INT "$pid"
+	wait "$pid"
+	tail -n 3 /tmp/mping.out
+	r=$(awk -v ival="$3" '
+		/ seq=/ {
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^seq=/) s = substr($i, 5) + 0
+				if ($i ~ /^time=/) t = substr($i, 6) + 0
+			}
+			if (!(s in seen)) { seen[s] = 1; n++; if (s > max) max = s }
+			if (t > rtt) rtt = t
+		}
+		/packets transmitted/ { sent = $1 }
+		END {
+			if (!n) max = -1
+			for (s = 0; s <= max + 1; s++) {
+				if (s <= max && !(s in seen)) { run++; lost++; continue }
+				if (run) gaps = gaps (gaps ? "," : "") (s - run) "+" run
+				if (run > best) best = run
+				run = 0
+			}
+			printf "sent=%d recv=%d lost=%d lost_run=%d gap_ms=%.0f tail_lost=%d rtt_max=%.1f gaps=%s",
+				sent, n, lost, best, best * ival * 1000, sent - max - 1,
+				rtt, gaps ? gaps : "-"
+		}' /tmp/mping.out)
+	rec "mping a $r"
+	dmesg | tail -n +"$((n0 + 1))" | grep -Ei 'igbvf|virtio|eth[0-9]|ens|enp' > /tmp/devmsg
+	rec "reset a carrier_changes=$(($(cat "/sys/class/net/$dev/carrier_changes") - cc0)) tx_timeouts=$(($(tx_timeouts "$dev") - to0)) msgs=$(wc -l < /tmp/devmsg)"
+	sed 's/^/l2 device message since go: /' /tmp/devmsg
+}
+
 b=
 arg vmm.b > /dev/null && setup b b && b=$dev
 setup a "" || die "device a did not come up"
@@ -137,6 +205,7 @@ a=$dev
 rec "ready uptime=$(cut -d' ' -f1 /proc/uptime)"
 wait_cmd go 120
 ping_rec a_to_peer "" "$peer"
+mig=$(arg vmm.mig) && mig_ping "$a" "$peer" "$mig"
 if [ -n "$b" ]; then
 	ping_rec b_to_peer b "$peer"
 	bip=$(arg vmm.b)

@@ -9,6 +9,12 @@
 #   qemu10_vfio_pci_*  two VFs bound to vfio-pci (-device vfio-pci,host=...),
 #                      the baseline
 #   qemu72_mdev_*      one mdev, with QEMU 7.2 (scripts/deps.sh) as the VMM
+#   qemu10_migrate_*   live migration: L2 on an mdev (VF 0) pings the PF
+#                      every 50 ms while QEMU 10 migrates it to a second
+#                      QEMU on another mdev (VF 1, given VF 0's MAC by the
+#                      PF as an operator would) over a UNIX socket, driven
+#                      through both QEMUs' QMP sockets, and then back to a
+#                      third QEMU on VF 0; see "Migration" below
 #
 # L2 is the rig's own kernel with an initramfs of busybox and igbvf
 # (scripts/l2-initramfs.sh, at /vfmdev/l2/); Linux's igbvf brings the VFs
@@ -21,35 +27,346 @@
 # one), with no errors.
 #
 # *_no_warnings: QEMU printed nothing, and neither L2's kernel (about the
-# devices) nor the rig's (vfmdev, VFIO, IOMMU) warned during the run.
+# devices) nor the rig's (vfmdev, VFIO, IOMMU) warned during the run. One
+# exception, deliberate: on a kernel without DMA logging (Debian's) the
+# migration's QEMUs run the mdev with enable-migration=on, and QEMU warns
+# once per QEMU that the device has no dirty tracking of its own (it then
+# uses the type1 container's, which is the point); that line is expected
+# there, and only there.
+#
+# Other modes, for the rig's other jobs:
+#   vmm_qemu --bench   the migration benchmark (selftests/vmm/
+#                      bench_vmm_migrate.sh): "bench: name=value unit"
+#                      figures, no TAP
+#   vmm_qemu --helper  print the QMP helper (Python) that drives the
+#                      migrations, for scripts/guest/demo-vmm.sh
+#
+# For a developer: vmm_qemu.only=PREFIX[,PREFIX] on the rig's kernel command
+# line (RIG_APPEND) runs only those runs (qemu10_mdev, qemu10_migrate, ...);
+# the others are skipped and say so; vmm_qemu.rounds=N sets the benchmark's
+# migrations per NIC (default 2).
 #
 # Each case fails with the end of L2's console, QEMU's messages and the
 # kernel log. Cases are skipped only when the rig lacks something (no host
 # root, no /dev/kvm, vfmdev modules not built, QEMU 7.2 not extracted).
 # From QEMU's start to igbvf up in L2: 20-30 s on a quiet machine, up to
-# 80 s on a loaded one; the program takes 2-4 min, so the rig gives vmm_*
-# programs twice the per-program limit (scripts/guest/job-test.sh).
+# 80 s on a loaded one; the program takes 3-6 min, so the rig gives vmm_*
+# programs twice the per-program limit (scripts/guest/job-vmm.sh).
 IP=/usr/sbin/ip
 L2DIR=${VFMDEV_L2DIR:-/vfmdev/l2}
 QDIR=/tmp/vmm_qemu		# as QEMU sees it, inside chroot /host
 WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
-READY_TMO=${VMM_READY_TMO:-150}	# QEMU start to L2 ready
+# QEMU start to L2 ready: 150 s, more on a slow rig kernel (the rig's
+# per-program limit, vfmdev.tmo, is 300 s times its slowness factor).
+READY_TMO=${VMM_READY_TMO:-$((150 * $(tr ' ' '\n' < /proc/cmdline |
+	sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300) / 300))}
 DONE_TMO=90
 EXIT_TMO=30
+
+mode=test
+case "$1" in
+--bench) mode=bench ;;
+--helper) mode=helper ;;
+"") ;;
+*) echo "usage: vmm_qemu [--bench|--helper]" >&2; exit 2 ;;
+esac
 
 [ -n "$VFMDEV_PF" ] || { [ -f /run/vfmdev.env ] && . /run/vfmdev.env; }
 
 CASES="qemu10_mdev_boot qemu10_mdev_igbvf_link qemu10_mdev_ping
 qemu10_mdev_vf_to_vf qemu10_mdev_counters qemu10_mdev_no_warnings
+qemu10_migrate_completes qemu10_migrate_pings_resume qemu10_migrate_no_reset
+qemu10_migrate_no_warnings
 qemu10_vfio_pci_boot qemu10_vfio_pci_igbvf_link qemu10_vfio_pci_ping
 qemu10_vfio_pci_vf_to_vf qemu10_vfio_pci_no_warnings
 qemu72_mdev_boot qemu72_mdev_igbvf_link qemu72_mdev_ping qemu72_mdev_counters
 qemu72_mdev_no_warnings"
 
-echo "TAP version 13"
-echo "1..$(echo $CASES | wc -w)"
+# --- The QMP helper -----------------------------------------------------------
+# write_helper: (on stdout) the Python program that drives a migration
+# through two QEMUs' QMP sockets and reads the figures (QEMU's
+# query-migrate, and the downtime's parts from QEMU's trace events). Run as
+# chroot /host python3: the rig has no Python of its own.
+write_helper() {
+	cat << 'PY'
+# vmm_mig.py: QEMU's side of a live migration, through the QMP sockets of
+# a source and a destination QEMU (the destination started with
+# -incoming). Written out and run by selftests/vmm/vmm_qemu.sh (chroot
+# /host python3 ...); stdlib only.
+#
+#   migrate --src SOCK --dst SOCK --uri URI [--caps C,C] [--timeout S]
+#           [--quit-src] [--src-trace F --dst-trace F] [-v]
+#       capabilities on both sides, "migrate" on the source, query-migrate
+#       until it ends, then the destination must run. One line
+#       "mig status=... key=value..." (times in ms, sizes in bytes); with
+#       the traces (QEMU's -D files with -msg timestamp=on), one line
+#       "trace key=value..." (see downtime_from_traces). -v shows each
+#       QMP command and the progress.
+#   quit SOCK
+import argparse
+import json
+import re
+import socket
+import sys
+import time
+
+
+class QMPError(Exception):
+    pass
+
+
+class QMP:
+    def __init__(self, path, name, verbose, wait=60):
+        self.name = name
+        self.verbose = verbose
+        end = time.monotonic() + wait
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > end:
+                    raise QMPError("%s: no QMP at %s" % (name, path))
+                time.sleep(0.2)
+        self.sock.settimeout(120)
+        self.rfile = self.sock.makefile("rb")
+        self.read()                      # the greeting
+        self.cmd("qmp_capabilities", quiet=True)
+
+    def read(self):
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                raise QMPError("%s: QMP connection closed" % self.name)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def cmd(self, execute, quiet=False, **args):
+        msg = {"execute": execute}
+        if args:
+            msg["arguments"] = args
+        if self.verbose and not quiet:
+            print("    %s <- %s" % (self.name, json.dumps(msg)), flush=True)
+        self.sock.sendall((json.dumps(msg) + "\n").encode())
+        reply = self.read()
+        if "error" in reply:
+            raise QMPError("%s: %s: %s" % (self.name, execute,
+                                            reply["error"].get("desc")))
+        return reply.get("return")
+
+
+# A trace line: THREAD@SECONDS.MICROSECONDS:event args
+TRACE_RE = re.compile(r"^(\d+)@(\d+\.\d+):(\w+) ?(.*)$")
+
+
+def trace_events(path):
+    out = []
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = TRACE_RE.match(line.strip())
+                if m:
+                    out.append((int(m.group(1)), float(m.group(2)),
+                                m.group(3), m.group(4)))
+    except OSError:
+        pass
+    return out
+
+
+def vfio_transitions(events, t0, t1):
+    """The VFIO device's state changes (ioctl) started in [t0, t1]: QEMU
+    traces vfio_migration_set_state before the ioctl and
+    vfio_migration_set_device_state once it succeeded (not when the device
+    already was in that state)."""
+    out = []
+    pending = {}
+    for tid, t, ev, args in events:
+        if ev == "vfio_migration_set_state":
+            m = re.search(r"new state (\w+)", args)
+            if m:
+                pending[tid] = (t, m.group(1))
+        elif ev == "vfio_migration_set_device_state":
+            m = re.search(r"state (\w+)\s*$", args)
+            if not m or pending.get(tid, (0, ""))[1] != m.group(1):
+                continue
+            ts, state = pending.pop(tid)
+            if t0 <= ts <= t1:
+                out.append((state, (t - ts) * 1000))
+    return out
+
+
+def vfio_vmstate(events, kind, t0, t1):
+    """QEMU's own time saving (or loading) the VFIO device's sections
+    during the downtime, in ms."""
+    ms = 0.0
+    for _tid, t, ev, args in events:
+        if ev == "vmstate_downtime_" + kind and "vfio" in args and t0 <= t <= t1:
+            m = re.search(r"downtime=(\d+)", args)
+            if m:
+                ms += int(m.group(1)) / 1000
+    return ms
+
+
+def downtime_from_traces(src_path, dst_path):
+    """The guest-visible downtime, from the source's stop (checkpoint
+    src-downtime-start) to the destination's start (dst-precopy-bh-vm-
+    started): both QEMUs stamp their traces with the same clock. And the
+    VFIO device's share of it: its state changes on both sides (the
+    source's RUNNING -> ..._P2P -> STOP_COPY, the destination's RESUMING ->
+    RUNNING_P2P -> RUNNING: quiesce, capture, restore, restart) plus QEMU
+    saving and loading its sections (reading and writing the stream)."""
+    src = trace_events(src_path)
+    dst = trace_events(dst_path)
+    starts = [t for _i, t, ev, a in src
+              if ev == "vmstate_downtime_checkpoint" and "src-downtime-start" in a]
+    if not starts:
+        return None
+    t0 = starts[-1]
+    ends = [t for _i, t, ev, a in dst
+            if ev == "vmstate_downtime_checkpoint" and "dst-precopy-bh-vm-started" in a
+            and t >= t0]
+    if not ends:
+        return None
+    t1 = ends[0]
+    s_tr = vfio_transitions(src, t0, t1)
+    d_tr = vfio_transitions(dst, t0, t1)
+    s_save = vfio_vmstate(src, "save", t0, t1)
+    d_load = vfio_vmstate(dst, "load", t0, t1)
+    dev = sum(ms for _s, ms in s_tr + d_tr) + s_save + d_load
+    fig = {
+        "full_downtime_ms": "%.1f" % ((t1 - t0) * 1000),
+        "device_ms": "%.1f" % dev,
+        "src_states": ",".join("%s:%.1f" % x for x in s_tr) or "-",
+        "src_save_ms": "%.1f" % s_save,
+        "dst_load_ms": "%.1f" % d_load,
+        "dst_states": ",".join("%s:%.1f" % x for x in d_tr) or "-",
+    }
+    # Switchover-ack: the destination approved the switchover once the
+    # device's initial data was loaded.
+    acks = [t for _i, t, ev, _a in dst if ev == "loadvm_approve_switchover"]
+    fig["switchover_acks"] = str(len(acks))
+    return fig
+
+
+def migrate(a):
+    caps = [{"capability": c, "state": True} for c in a.caps.split(",") if c]
+    src = QMP(a.src, "src", a.verbose)
+    dst = QMP(a.dst, "dst", a.verbose)
+    if caps:
+        dst.cmd("migrate-set-capabilities", capabilities=caps)
+        src.cmd("migrate-set-capabilities", capabilities=caps)
+    if a.downtime_limit:
+        src.cmd("migrate-set-parameters", **{"downtime-limit": a.downtime_limit})
+    src.cmd("migrate", uri=a.uri)
+    end = time.monotonic() + a.timeout
+    shown = 0
+    info = {}
+    while time.monotonic() < end:
+        info = src.cmd("query-migrate", quiet=True)
+        st = info.get("status")
+        if st in ("completed", "failed", "cancelled"):
+            break
+        if a.verbose and time.monotonic() - shown >= 1:
+            ram = info.get("ram", {})
+            print("    src: %s, %.1f MiB sent, %.1f MiB remaining, expected downtime %s ms"
+                  % (st, ram.get("transferred", 0) / 2**20,
+                     ram.get("remaining", 0) / 2**20,
+                     info.get("expected-downtime", "-")), flush=True)
+            shown = time.monotonic()
+        time.sleep(0.1)
+    st = info.get("status", "none")
+    if st not in ("completed", "failed", "cancelled"):
+        try:
+            src.cmd("migrate_cancel")
+        except QMPError:
+            pass
+        st = "timeout"
+    ram = info.get("ram", {})
+    fig = {
+        "status": st,
+        "total_ms": info.get("total-time", "-"),
+        "downtime_ms": info.get("downtime", "-"),
+        "setup_ms": info.get("setup-time", "-"),
+        "ram_bytes": ram.get("transferred", "-"),
+        "dirty_syncs": ram.get("dirty-sync-count", "-"),
+        "vfio_bytes": info.get("vfio", {}).get("transferred", "-"),
+    }
+    if info.get("error-desc"):
+        fig["error"] = '"%s"' % info["error-desc"].replace('"', "'")
+    dst_state = "-"
+    if st == "completed":
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            dst_state = dst.cmd("query-status", quiet=True).get("status")
+            if dst_state == "running":
+                break
+            time.sleep(0.1)
+    fig["dst"] = dst_state
+    print("mig " + " ".join("%s=%s" % kv for kv in fig.items()), flush=True)
+    if st == "completed" and a.src_trace and a.dst_trace:
+        time.sleep(0.5)         # the traces are written as they come
+        tr = downtime_from_traces(a.src_trace, a.dst_trace)
+        if tr:
+            print("trace " + " ".join("%s=%s" % kv for kv in tr.items()),
+                  flush=True)
+        else:
+            print("trace none: no downtime checkpoints in the traces")
+    if st == "completed" and a.quit_src:
+        try:
+            src.cmd("quit")
+        except QMPError:
+            pass
+    return 0 if st == "completed" and dst_state == "running" else 1
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="what", required=True)
+    m = sub.add_parser("migrate")
+    m.add_argument("--src", required=True)
+    m.add_argument("--dst", required=True)
+    m.add_argument("--uri", required=True)
+    m.add_argument("--caps", default="return-path,switchover-ack")
+    m.add_argument("--downtime-limit", type=int, default=0)
+    m.add_argument("--timeout", type=float, default=240)
+    m.add_argument("--quit-src", action="store_true")
+    m.add_argument("--src-trace")
+    m.add_argument("--dst-trace")
+    m.add_argument("-v", "--verbose", action="store_true")
+    q = sub.add_parser("quit")
+    q.add_argument("sock")
+    a = p.parse_args()
+    try:
+        if a.what == "migrate":
+            return migrate(a)
+        QMP(a.sock, "qemu", False, wait=5).cmd("quit")
+        return 0
+    except (QMPError, OSError, ValueError) as e:
+        print("mig status=error error=\"%s\"" % str(e).replace('"', "'"),
+              flush=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+PY
+}
+if [ "$mode" = helper ]; then
+	write_helper
+	exit 0
+fi
+
+# Only the runs named by vmm_qemu.only= on the kernel command line.
+only=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vmm_qemu\.only=//p')
+# selected PREFIX: whether the run PREFIX runs.
+selected() { [ -z "$only" ] || echo ",$only," | grep -q ",$1,"; }
+
+[ "$mode" = bench ] || { echo "TAP version 13"; echo "1..$(echo $CASES | wc -w)"; }
 n=0
 nfail=0
 ok() { n=$((n + 1)); echo "ok $n $1${2:+ # $2}"; }
@@ -70,31 +387,41 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # The current run's files (set by run_l2).
 run=
 diag_run=
-# diagnose: what a failure of the current run shows (once per run).
+# diagnose: what a failure of the current run shows (once per run). A
+# migration run has a directory per QEMU (q0 the first source, q1 its
+# destination, ...); L2's console moves with it.
 diagnose() {
+	local d
 	[ -n "$run" ] || return 0
 	if [ "$diag_run" = "$run" ]; then
 		echo "# (L2 console, QEMU's messages and the kernel log: above)"
 		return 0
 	fi
 	diag_run=$run
-	if [ -s "$run/console.log" ]; then
-		echo "# --- L2 console ($QDIR/${run##*/}/console.log), last 25 lines:"
-		tr -d '\r' < "$run/console.log" | grep -v '^$' | tail -n 25 | sed 's/^/#   /'
-	else
-		echo "# --- L2 console: empty"
-	fi
-	if [ -s "$run/qemu.log" ]; then
-		echo "# --- QEMU's messages:"
-		tail -n 10 "$run/qemu.log" | sed 's/^/#   /'
-	fi
+	for d in "$run" "$run"/q*; do
+		[ -e "$d/qemu.log" ] || continue
+		if [ -s "$d/console.log" ]; then
+			echo "# --- L2 console (${d#"$WORK"/}/console.log), last 25 lines:"
+			tr -d '\r' < "$d/console.log" | grep -v '^$' | tail -n 25 | sed 's/^/#   /'
+		else
+			echo "# --- L2 console (${d#"$WORK"/}): empty"
+		fi
+		if [ -s "$d/qemu.log" ]; then
+			echo "# --- QEMU's messages (${d#"$WORK"/}):"
+			tail -n 10 "$d/qemu.log" | sed 's/^/#   /'
+		fi
+	done
 	echo "# --- L1 kernel log since the run started, last 15 lines:"
 	dmesg | awk -v t="$run_t0" '{ s = $0; sub(/^\[ */, "", s); if (s + 0 >= t) print }' |
 		tail -n 15 | sed 's/^/#   /'
 }
 
-# skip_all REASON: every case skipped.
+# skip_all REASON: every case skipped (the benchmark: not run).
 skip_all() {
+	if [ "$mode" = bench ]; then
+		echo "# vmm_qemu --bench: not run: $1"
+		exit 0
+	fi
 	for c in $CASES; do skip "$c" "$1"; done
 	echo "# Totals: pass:0 fail:0 skip:$n"
 	exit 4
@@ -144,9 +471,16 @@ vf_mac() {
 MDEVS=
 BOUND=
 qpid=
+QPIDS=
+l1ping=
 cleanup() {
-	local u v d
+	local u v d p
 	[ -z "$qpid" ] || { kill -9 "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; }
+	for p in $QPIDS $l1ping; do
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	QPIDS= l1ping=
 	for u in $MDEVS; do
 		[ -e "/sys/bus/mdev/devices/$u" ] && echo 1 > "/sys/bus/mdev/devices/$u/remove"
 	done
@@ -401,6 +735,343 @@ fail_run() {
 	for c in "$@"; do fail "${p}_$c" "$why"; done
 }
 
+# --- Migration ----------------------------------------------------------------
+# A migration run (mig_run) boots L2 on QEMU 0 with one NIC: an mdev
+# (-device vfio-pci,sysfsdev=...) or, for the benchmark's comparison,
+# virtio-net on QEMU's user network. L2 (l2_init.sh, vmm.mig=) does the
+# usual pings, then pings its peer every MIG_IVAL seconds while L1 starts
+# QEMU 1 with -incoming on the other mdev and migrates L2 there through
+# both QMP sockets (the helper above: capabilities return-path and
+# switchover-ack on both sides, "migrate", query-migrate until completed,
+# the destination running, the source told to quit). With rounds > 1, L2
+# goes on to QEMU 2 on the first mdev again, and so on. Then "stop": L2
+# reports the replies it lost and any sign of a device reset. Meanwhile L1
+# pings L2 every MIG_IVAL seconds too (mdev only; QEMU's user network takes
+# no connection from outside): L1 is never stopped, so its longest run of
+# lost replies is the outage as a wall clock sees it.
+#
+# Dirty tracking: where vfmdev offers the VFIO device's DMA logging
+# (kernels with CONFIG_IOMMUFD_DRIVER: iova_bitmap_set exists), QEMU's
+# default (enable-migration=auto) uses it; elsewhere (Debian's kernel) the
+# device has none and QEMU, told enable-migration=on, uses the type1
+# container's dirty page tracking, with a warning.
+MIG_IVAL=0.05
+MIG_TMO=${VMM_MIG_TMO:-300}	# one migration, "migrate" to completed
+MIG_ON_DST=3			# seconds of pinging on each destination
+MIG_GAP_MAX=2000		# ms of replies L2 may lose in a row
+MIG_TAIL_MAX=20			# replies unanswered at the end (1 s of them)
+if grep -qw iova_bitmap_set /proc/kallsyms 2>/dev/null; then
+	MIG_DIRTY=dma_logging MIG_DEVOPT=
+else
+	MIG_DIRTY=type1 MIG_DEVOPT=,enable-migration=on
+fi
+# The line QEMU prints for each mdev with enable-migration=on (QEMU 10.0).
+MIG_TYPE1_WARNING="VFIO device doesn't support device and IOMMU dirty tracking"
+# What QEMU traces for the figures (-D file, -msg timestamp=on): the
+# downtime's checkpoints and per-section times, the VFIO device's state
+# changes and data, switchover-ack.
+MIG_TRACE="-trace enable=vmstate_downtime_* -trace enable=vfio_migration_set_*
+-trace enable=vfio_save_setup -trace enable=vfio_save_iterate
+-trace enable=vfio_save_complete_precopy -trace enable=vfio_load_state_device_data
+-trace enable=loadvm_approve_switchover -trace enable=loadvm_state_switchover_ack_needed"
+
+# mig_devs KIND I: the -device options of QEMU I of a run of KIND.
+mig_devs() {
+	case "$1" in
+	mdev)
+		local u=$MIG_UA
+		[ $(($2 % 2)) = 0 ] || u=$MIG_UB
+		echo "$RP -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$u,bus=rp1$MIG_DEVOPT"
+		;;
+	virtio)
+		echo "$RP -netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=$MIG_VMAC,bus=rp1"
+		;;
+	esac
+}
+
+# mig_start I DEVICES [INCOMING]: QEMU I of the current run, its files in
+# $run/qI/ (as QEMU sees it, $QDIR/RUN/qI/): console.log, ctl.in/ctl.out
+# (L2's control channel), qemu.log, qmp.sock, trace.log, mig.sock (where a
+# destination listens). Every QEMU of a run has the same machine and L2.
+mig_start() {
+	local d=$run/q$1 qd=$QDIR/${run##*/}/q$1
+	mkdir -p "$d"
+	mkfifo "$d/ctl.in"
+	: > "$d/ctl.out"
+	echo "# ${run##*/}: QEMU $1: chroot /host ${Q10##*/} ... -qmp unix:$qd/qmp.sock,server=on,wait=off $2${3:+ -incoming $3}"
+	# Word splitting of the option strings is intended.
+	chroot /host "$Q10" -accel kvm -cpu host -machine q35 -m 192M -smp 1 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-kernel "$QDIR/l2.kernel" -initrd "$QDIR/l2.cpio.gz" \
+		-append "console=ttyS0 panic=-1 quiet pci=noearly,lastbus=0 mitigations=off tsc=reliable $mig_append" \
+		-serial "file:$qd/console.log" -serial "pipe:$qd/ctl" \
+		-qmp "unix:$qd/qmp.sock,server=on,wait=off" \
+		-msg timestamp=on -D "$qd/trace.log" $MIG_TRACE \
+		$2 ${3:+-incoming "$3"} > "$d/qemu.log" 2>&1 < /dev/null &
+	eval "mig_pid$1=$!"
+	QPIDS="$QPIDS $!"
+}
+mig_alive() { eval "kill -0 \"\$mig_pid$1\"" 2>/dev/null; }
+# mig_rec WORD: L2's last record WORD, whichever QEMU carried it.
+mig_rec() { cat "$run"/q*/ctl.out 2>/dev/null | tr -d '\r' | grep "^@l2 $1" | tail -n 1; }
+# mig_wait WORD SECS I: until L2 sends "@l2 WORD", QEMU I exits or SECS pass.
+mig_wait() {
+	local end
+	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		[ -n "$(mig_rec "$1")" ] && return 0
+		mig_alive "$3" || { [ -n "$(mig_rec "$1")" ]; return; }
+		sleep 0.5
+	done
+	return 1
+}
+mig_send() { mig_alive "$1" && timeout 5 sh -c "echo $2 > '$run/q$1/ctl.in'"; }
+# mig_end I: QEMU I gone, within EXIT_TMO s or killed.
+mig_end() {
+	local t=0 p
+	eval "p=\$mig_pid$1"
+	while mig_alive "$1" && [ "$t" -lt $((EXIT_TMO * 2)) ]; do
+		sleep 0.5
+		t=$((t + 1))
+	done
+	if mig_alive "$1"; then
+		echo "# ${run##*/}: QEMU $1 still running after ${EXIT_TMO} s: killed"
+		kill -9 "$p"
+	fi
+	wait "$p"
+	echo "# ${run##*/}: QEMU $1 exit $?"
+}
+
+# l1_gap FILE SECS: L1's ping output (FILE, over SECS seconds): the longest
+# run of lost replies in ms, at the interval ping really kept, then the
+# requests, the replies and every run of losses (SEQ+LEN).
+l1_gap() {
+	awk -v secs="$2" '
+		/ seq=/ { for (i = 1; i <= NF; i++) if ($i ~ /^seq=/) seen[substr($i, 5) + 0] = 1 }
+		/packets transmitted/ { sent = $1 }
+		END {
+			for (s = 0; s <= sent; s++) {
+				if (s < sent && !(s in seen)) { run++; n++; continue }
+				if (run) gaps = gaps (gaps ? "," : "") (s - run) "+" run
+				if (run > best) best = run
+				run = 0
+			}
+			printf "%.0f sent=%d lost=%d gaps=%s", sent ? best * secs * 1000 / sent : -1,
+				sent, n, gaps ? gaps : "-"
+		}' "$1"
+}
+
+# mig_run NAME KIND ROUNDS: the run (see above), in $WORK/NAME; QEMU i
+# (0..ROUNDS) in q$i. Leaves: $run/mig$i.txt (the helper's output for the
+# migration to QEMU i), $run/q*/ (each QEMU's files), before.UUID and
+# after.UUID (an mdev's counters before and after the migrations),
+# l1ping.out; mig_done (migrations completed), mig_cur (the QEMU L2 ended
+# on), t_boot, t_ready.
+mig_run() {
+	local name=$1 kind=$2 rounds=$3 i t0= t1 mdevs=
+	run=$WORK/$name
+	rm -rf "$run"
+	mkdir -p "$run"
+	write_helper > "$run/vmm_mig.py"
+	run_t0=$(uptime_s)
+	mig_done=0 mig_cur=0 t_boot= t_ready=
+	[ "$kind" != mdev ] || mdevs="$MIG_UA $MIG_UB"
+	mig_start 0 "$(mig_devs "$kind" 0)"
+	if mig_wait boot "$READY_TMO" 0; then
+		t_boot=$(secs "$run_t0" "$(uptime_s)")
+		if mig_wait ready "$READY_TMO" 0; then
+			t_ready=$(secs "$run_t0" "$(uptime_s)")
+			snap before "$mdevs"
+			mig_send 0 go
+		fi
+	fi
+	if [ -n "$t_ready" ] && mig_wait pinging "$DONE_TMO" 0; then
+		if [ "$kind" = mdev ]; then
+			ping -i "$MIG_IVAL" "${mig_l2ip%/*}" > "$run/l1ping.out" 2>&1 &
+			l1ping=$!
+			t0=$(uptime_s)
+		fi
+		sleep 2
+		i=1
+		while [ "$i" -le "$rounds" ]; do
+			mig_start "$i" "$(mig_devs "$kind" "$i")" "unix:$QDIR/$name/q$i/mig.sock"
+			echo "# $name: migration $i: QEMU $((i - 1)) -> QEMU $i${t0:+, at +$(secs "$t0" "$(uptime_s)") s of L1's pings}"
+			chroot /host python3 "$QDIR/$name/vmm_mig.py" migrate \
+				--src "$QDIR/$name/q$((i - 1))/qmp.sock" \
+				--dst "$QDIR/$name/q$i/qmp.sock" \
+				--uri "unix:$QDIR/$name/q$i/mig.sock" \
+				--timeout "$MIG_TMO" --quit-src \
+				--src-trace "$QDIR/$name/q$((i - 1))/trace.log" \
+				--dst-trace "$QDIR/$name/q$i/trace.log" > "$run/mig$i.txt" 2>&1
+			sed "s/^/# $name: migration $i: /" "$run/mig$i.txt"
+			[ -z "$t0" ] || echo "# $name: migration $i: over at +$(secs "$t0" "$(uptime_s)") s"
+			if ! grep -q '^mig status=completed .* dst=running' "$run/mig$i.txt"; then
+				# The source goes on; the destination is of no use.
+				chroot /host python3 "$QDIR/$name/vmm_mig.py" quit \
+					"$QDIR/$name/q$i/qmp.sock" > /dev/null 2>&1
+				mig_end "$i"
+				break
+			fi
+			mig_end $((i - 1))
+			mig_done=$i mig_cur=$i
+			sleep "$MIG_ON_DST"
+			i=$((i + 1))
+		done
+		if [ -n "$l1ping" ]; then
+			kill -INT "$l1ping"
+			wait "$l1ping"
+			t1=$(uptime_s)
+			l1ping=
+			mig_wall=$(l1_gap "$run/l1ping.out" "$(secs "$t0" "$t1")")
+			echo "# $name: L1's pings of L2 over $(secs "$t0" "$t1") s: gap ${mig_wall%% *} ms, ${mig_wall#* }"
+			mig_wall=${mig_wall%% *}
+		fi
+		snap after "$mdevs"
+		mig_send "$mig_cur" stop
+		mig_wait "done" "$DONE_TMO" "$mig_cur" && mig_send "$mig_cur" quit
+	fi
+	[ -z "$t_ready" ] || [ -n "$(mig_rec pinging)" ] || mig_send 0 quit
+	mig_end "$mig_cur"
+	cat "$run"/q*/ctl.out | tr -d '\r' | grep '^@l2' | sed "s/^/# $name: /"
+	for i in "$run"/q*; do
+		if [ -s "$i/qemu.log" ]; then
+			echo "# $name: QEMU ${i##*/q} said:"
+			sed 's/^/#   /' "$i/qemu.log"
+		fi
+		# What QEMU did with the device (state changes, the stream's
+		# chunks, switchover-ack), with its thread and time; of the
+		# pre-copy iterations only the first.
+		if grep -q ':vfio_\|:loadvm_' "$i/trace.log" 2>/dev/null; then
+			echo "# $name: QEMU ${i##*/q}'s trace of the VFIO device and switchover-ack:"
+			awk '/:vfio_save_iterate / { if (it++) next }
+				/:vfio_|:loadvm_/ { print "#   " $0 }
+				END { if (it > 1) printf "#   (and %d more vfio_save_iterate)\n", it - 1 }' \
+				"$i/trace.log"
+		fi
+		echo "# $name: L2 console on QEMU ${i##*/q}:"
+		tr -d '\r' < "$i/console.log" | grep -v '^$' | sed 's/^/#   /'
+	done
+}
+
+# mig_fig FILE KEY: a figure of a "mig ..." or "trace ..." line.
+mig_fig() { tr ' ' '\n' < "$1" | sed -n "s/^$2=//p" | head -n 1; }
+# mig_summary I: one migration's figures, for a case's message.
+mig_summary() {
+	local f=$run/mig$1.txt
+	echo "downtime $(mig_fig "$f" downtime_ms) ms (stop to running $(mig_fig "$f" full_downtime_ms) ms, device $(mig_fig "$f" device_ms) ms), total $(mig_fig "$f" total_ms) ms, device state $(mig_fig "$f" vfio_bytes) B, switchover-acks $(mig_fig "$f" switchover_acks)"
+}
+
+# check_migrated CASE ROUNDS: every migration completed, the destination ran.
+check_migrated() {
+	local i msg= why
+	if [ -z "$t_ready" ]; then
+		fail "$1" "L2 never got ready on QEMU 0 (init after ${t_boot:--} s)"
+		return
+	fi
+	if [ -z "$(mig_rec pinging)" ]; then
+		fail "$1" "L2 did not start pinging: $(mig_rec 'ping a_to_peer')"
+		return
+	fi
+	i=1
+	while [ "$i" -le "$2" ]; do
+		if [ "$i" -gt "$mig_done" ]; then
+			why=$(grep '^mig ' "$run/mig$i.txt" 2>/dev/null)
+			fail "$1" "migration $i (QEMU $((i - 1)) -> $i) did not complete: ${why:-no result from the helper}"
+			return
+		fi
+		msg="$msg; $i: $(mig_summary "$i")"
+		i=$((i + 1))
+	done
+	ok "$1" "$MIG_DIRTY dirty tracking$msg"
+}
+
+# check_pings_resume CASE: L2's pings went on across the migrations: replies
+# came until the end on the last destination (at most MIG_TAIL_MAX, a
+# second's worth, unanswered when L2 stopped pinging, MIG_ON_DST seconds
+# after the migration) and no run of lost replies longer than MIG_GAP_MAX
+# ms; the last destination's mdev carried the traffic.
+check_pings_resume() {
+	local r lost_run gap tail recv u a b
+	r=$(mig_rec "mping a ")
+	if [ -z "$r" ]; then
+		fail "$1" "no ping result from L2 (it did not finish)"
+		return
+	fi
+	gap=$(echo "$r" | tr ' ' '\n' | sed -n 's/^gap_ms=//p')
+	tail=$(echo "$r" | tr ' ' '\n' | sed -n 's/^tail_lost=//p')
+	recv=$(echo "$r" | tr ' ' '\n' | sed -n 's/^recv=//p')
+	lost_run=$(echo "$r" | tr ' ' '\n' | sed -n 's/^lost_run=//p')
+	r=${r#@l2 mping a }
+	if [ "${recv:-0}" -eq 0 ] || [ "${tail:-999}" -gt "$MIG_TAIL_MAX" ]; then
+		fail "$1" "the replies stopped: $r"
+		return
+	fi
+	if [ "${gap:-0}" -gt "$MIG_GAP_MAX" ]; then
+		fail "$1" "$lost_run replies lost in a row ($gap ms of L2's time, limit $MIG_GAP_MAX): $r"
+		return
+	fi
+	if [ "$mig_kind" = mdev ]; then
+		u=$MIG_UA
+		[ $((mig_cur % 2)) = 0 ] || u=$MIG_UB
+		b=$(field "$run/before.$u" tx descs)
+		a=$(field "$run/after.$u" tx descs)
+		if [ "$((a - b))" -le 0 ]; then
+			fail "$1" "the last destination's mdev ${u%%-*} sent nothing (tx descs $b -> $a): $r"
+			return
+		fi
+		r="$r; L1->L2 wall gap ${mig_wall:--} ms; mdev ${u%%-*} (QEMU $mig_cur) tx +$((a - b)) descs"
+	fi
+	ok "$1" "$r"
+}
+
+# check_no_reset CASE: L2 saw no reset of its device (l2_init.sh mig_ping).
+check_no_reset() {
+	local r
+	r=$(mig_rec "reset a ")
+	case "$r" in
+	"") fail "$1" "no report from L2 (it did not finish)" ;;
+	*" carrier_changes=0 tx_timeouts=0 msgs=0") ok "$1" "${r#@l2 reset a }" ;;
+	*)
+		cat "$run"/q*/console.log | tr -d '\r' | grep '^l2 device message' | sed 's/^/# /'
+		fail "$1" "L2 saw its device reset or stall: ${r#@l2 reset a }"
+		;;
+	esac
+}
+
+# check_mig_clean CASE: as check_clean, over every QEMU of the run; on a
+# kernel without DMA logging each mdev QEMU may print the type1 warning
+# (MIG_TYPE1_WARNING), once.
+check_mig_clean() {
+	local q=0 w=0 k l d
+	for d in "$run"/q*; do
+		[ -f "$d/qemu.log" ] || continue
+		if [ "$MIG_DIRTY" = type1 ] && [ "$mig_kind" = mdev ]; then
+			w=$((w + $(grep -cF "$MIG_TYPE1_WARNING" "$d/qemu.log")))
+			q=$((q + $(grep -vF "$MIG_TYPE1_WARNING" "$d/qemu.log" | grep -c .)))
+		else
+			q=$((q + $(grep -c . "$d/qemu.log")))
+		fi
+	done
+	k=$(mig_rec "klog warnings=")
+	k=${k#*warnings=}
+	k=${k%% *}
+	dmesg -r | awk -v t="$run_t0" '/^<[0-4]>/ {
+		s = $0; sub(/^<[0-9]+>\[ */, "", s); if (s + 0 >= t) print }' |
+		grep -Ei 'vf_mdev|igbvf_mdev|vfio|dmar|iommu' > "$run/l1klog"
+	l=$(grep -c . "$run/l1klog")
+	if [ -z "$k" ]; then
+		fail "$1" "L2 did not report its kernel log (it did not finish)"
+	elif [ "$q" -gt 0 ] || [ "$k" -gt 0 ] || [ "$l" -gt 0 ]; then
+		cat "$run"/q*/console.log | tr -d '\r' | grep '^l2 klog: ' | sed 's/^/# /'
+		sed 's/^/# l1 klog: /' "$run/l1klog"
+		fail "$1" "QEMU printed $q line(s) (besides $w expected type1 warning(s)), L2's kernel $k warning(s), the rig's kernel $l$([ "$q" -eq 0 ] || echo "; QEMU's first: $(cat "$run"/q*/qemu.log | grep -vF "$MIG_TYPE1_WARNING" | head -n 1)")"
+	elif [ "$w" -gt 0 ]; then
+		ok "$1" "QEMU's expected enable-migration=on warning (type1 dirty tracking): $w"
+	else
+		ok "$1"
+	fi
+}
+
 # --- The runs -----------------------------------------------------------------
 t_all=$(uptime_s)
 $IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
@@ -414,9 +1085,96 @@ echo "# $(chroot /host $Q10 --version | head -n 1)"
 mdev_ok=1
 [ -d /sys/bus/pci/drivers/igbvf_mdev ] || mdev_ok=0
 
+# --- The benchmark (vmm_qemu --bench) -------------------------------------------
+# bench_figs KIND: the mean over the completed migrations of the current
+# run of each figure, as shell assignments KIND_downtime=... etc.
+bench_figs() {
+	cat "$run"/mig*.txt 2>/dev/null | awk -v k="$1" '
+		function put(n, v) { if (v != "" && v != "-") { s[n] += v; c[n]++ } }
+		$1 == "mig" || $1 == "trace" {
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == "downtime_ms") put("downtime", kv[2])
+				if (kv[1] == "total_ms") put("total", kv[2])
+				if (kv[1] == "full_downtime_ms") put("stop_to_running", kv[2])
+				if (kv[1] == "device_ms") put("device", kv[2])
+			}
+		}
+		END {
+			n = split("downtime total stop_to_running device", f, " ")
+			for (i = 1; i <= n; i++)
+				printf "%s_%s=%s\n", k, f[i], c[f[i]] ? sprintf("%.1f", s[f[i]] / c[f[i]]) : ""
+		}'
+}
+# figure NAME VALUE UNIT: a "bench:" line, when there is a value.
+figure() { [ -z "$2" ] || echo "bench: $1=$2 $3"; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
+
+# bench: QEMU 10 migrates L2 VMM_BENCH_ROUNDS times (there and back) with
+# the mdev, then with virtio-net on QEMU's user network, each in one boot
+# of L2; the figures are means over the migrations.
+bench() {
+	local rounds rc=0 g
+	rounds=${VMM_BENCH_ROUNDS:-$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vmm_qemu\.rounds=//p' | grep . || echo 2)}
+	[ "$mdev_ok" = 1 ] || skip_all "igbvf_mdev not loaded (vfmdev modules not built)"
+	[ -z "$l2_missing" ] || { echo "# vmm_qemu --bench: $l2_missing"; exit 1; }
+	[ "$(nproc)" -ge 2 ] ||
+		skip_all "one vCPU here; a nested guest needs two (make bench runs this in its two-vCPU boot)"
+	echo "# QEMU 10 live migration of L2, $rounds migrations per NIC; dirty tracking for the mdev: $MIG_DIRTY"
+	if ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid ||
+	   ! $IP link set "$pfdev" vf 1 mac "$M0"; then
+		echo "# could not set up the mdevs"
+		exit 1
+	fi
+	$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
+	mig_kind=mdev mig_l2ip=10.77.0.2/24
+	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
+	mig_run bench_mdev mdev "$rounds"
+	[ "$mig_done" = "$rounds" ] || { echo "# the mdev's migrations failed"; rc=1; }
+	eval "$(bench_figs mdev)"
+	g=$(mig_rec "mping a ")
+	mdev_gap=$(echo "$g" | tr ' ' '\n' | sed -n 's/^gap_ms=//p')
+	mdev_wall=$mig_wall
+	cleanup
+	vf_mac "$VF1" > /dev/null
+
+	mig_kind=virtio MIG_VMAC=02:00:00:00:00:10
+	mig_append="vmm.a=$MIG_VMAC,10.0.2.15/24 vmm.peer=10.0.2.2 vmm.count=$COUNT vmm.mig=$MIG_IVAL"
+	mig_run bench_virtio virtio "$rounds"
+	[ "$mig_done" = "$rounds" ] || { echo "# virtio-net's migrations failed"; rc=1; }
+	eval "$(bench_figs virtio)"
+	g=$(mig_rec "mping a ")
+	virtio_gap=$(echo "$g" | tr ' ' '\n' | sed -n 's/^gap_ms=//p')
+
+	echo "# downtime: QEMU's own figure (query-migrate: the source's stop until it sent the last byte);"
+	echo "# stop_to_running: the source's stop until the destination runs (QEMU's trace checkpoints"
+	echo "# src-downtime-start and dst-precopy-bh-vm-started, one clock); device: the VFIO device's"
+	echo "# state changes and stream I/O within it (means over the migrations); ping_gap: L2's"
+	echo "# longest run of lost replies, in L2's time; wall_gap: the same for L1's pings of L2, in"
+	echo "# L1's time (longest over the migrations)."
+	for k in mdev virtio; do
+		eval "figure qemu_migration.$k.downtime \"\$${k}_downtime\" ms"
+		eval "figure qemu_migration.$k.stop_to_running \"\$${k}_stop_to_running\" ms"
+		eval "figure qemu_migration.$k.total \"\$${k}_total\" ms"
+		eval "figure qemu_migration.$k.ping_gap \"\$${k}_gap\" ms"
+	done
+	figure qemu_migration.mdev.device_share "$mdev_device" ms
+	figure qemu_migration.mdev.device_share_of_stop_to_running \
+		"$(awk -v a="$mdev_device" -v b="$mdev_stop_to_running" 'BEGIN { if (a != "" && b > 0) printf "%.1f", 100 * a / b }')" "%"
+	figure qemu_migration.mdev.wall_gap "$mdev_wall" ms
+	figure qemu_migration.mdev_vs_virtio.downtime "$(ratio "$mdev_downtime" "$virtio_downtime")" x
+	figure qemu_migration.mdev_vs_virtio.stop_to_running "$(ratio "$mdev_stop_to_running" "$virtio_stop_to_running")" x
+	figure qemu_migration.mdev_vs_virtio.total "$(ratio "$mdev_total" "$virtio_total")" x
+	echo "# vmm_qemu --bench: $(secs "$t_all" "$(uptime_s)") s"
+	exit "$rc"
+}
+[ "$mode" != bench ] || bench
+
 # QEMU 10, two mdevs.
 P=qemu10_mdev
-if [ "$mdev_ok" = 0 ]; then
+if ! selected $P; then
+	skip_run $P "not selected (vmm_qemu.only=$only)" boot igbvf_link ping vf_to_vf counters no_warnings
+elif [ "$mdev_ok" = 0 ]; then
 	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" boot igbvf_link ping vf_to_vf counters no_warnings
 elif [ -n "$l2_missing" ]; then
 	fail_run $P "$l2_missing" boot igbvf_link ping vf_to_vf counters no_warnings
@@ -437,10 +1195,44 @@ else
 fi
 cleanup
 
+# QEMU 10 migrates L2 from an mdev on VF 0 to one on VF 1, and back: the
+# second migration saves a device that was itself restored from a stream.
+P=qemu10_migrate
+MCASES="completes pings_resume no_reset no_warnings"
+MIG_ROUNDS=${VMM_MIG_ROUNDS:-2}	# there and back
+run=
+if ! selected $P; then
+	skip_run $P "not selected (vmm_qemu.only=$only)" $MCASES
+elif [ "$mdev_ok" = 0 ]; then
+	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" $MCASES
+elif [ -n "$l2_missing" ]; then
+	fail_run $P "$l2_missing" $MCASES
+elif ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid; then
+	fail_run $P "could not create the mdevs (see the kernel log)" $MCASES
+elif ! $IP link set "$pfdev" vf 1 mac "$M0"; then
+	fail_run $P "the PF refused VF 1 the MAC $M0" $MCASES
+else
+	$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
+	# The operator's part: the destination VF gets the guest's MAC.
+	echo "# $P: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
+	echo "# $P: dirty tracking: $MIG_DIRTY; -device vfio-pci,sysfsdev=...$MIG_DEVOPT"
+	mig_kind=mdev mig_l2ip=10.77.0.2/24
+	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
+	mig_run $P mdev "$MIG_ROUNDS"
+	check_migrated ${P}_completes "$MIG_ROUNDS"
+	check_pings_resume ${P}_pings_resume
+	check_no_reset ${P}_no_reset
+	check_mig_clean ${P}_no_warnings
+fi
+cleanup
+vf_mac "$VF1" > /dev/null
+
 # QEMU 10, two VFs on vfio-pci: the baseline.
 P=qemu10_vfio_pci
 run=
-if [ -n "$l2_missing" ]; then
+if ! selected $P; then
+	skip_run $P "not selected (vmm_qemu.only=$only)" boot igbvf_link ping vf_to_vf no_warnings
+elif [ -n "$l2_missing" ]; then
 	fail_run $P "$l2_missing" boot igbvf_link ping vf_to_vf no_warnings
 elif ! bind "$VF2" vfio-pci || ! bind "$VF3" vfio-pci; then
 	fail_run $P "could not bind $VF2 and $VF3 to vfio-pci" boot igbvf_link ping vf_to_vf no_warnings
@@ -460,7 +1252,9 @@ cleanup
 P=qemu72_mdev
 Q72=${QEMU72:-/var/cache/vfmdev/qemu-7.2}
 run=
-if [ "$mdev_ok" = 0 ]; then
+if ! selected $P; then
+	skip_run $P "not selected (vmm_qemu.only=$only)" boot igbvf_link ping counters no_warnings
+elif [ "$mdev_ok" = 0 ]; then
 	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" boot igbvf_link ping counters no_warnings
 elif [ ! -x "/host$Q72/usr/bin/qemu-system-x86_64" ]; then
 	skip_run $P "no QEMU 7.2 at $Q72 on the host (scripts/deps.sh extracts it)" boot igbvf_link ping counters no_warnings

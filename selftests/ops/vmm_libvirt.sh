@@ -1,0 +1,401 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmm_libvirt: Debian's libvirt (libvirtd and virsh 9.0, run from the host's
+# root, chroot /host, with QEMU 10) gives an mdev to a nested guest exactly
+# as Documentation/admin-guide.rst tells operators to, and the guest's igbvf
+# pings through it. libvirtd's state directories (/etc/libvirt copied,
+# /var/lib, /var/cache and /var/log/libvirt) are tmpfs for the test; it runs
+# QEMU as root without namespaces or a security driver; the host's
+# qemu-system-i386 is hidden (/dev/null over it) so that libvirtd probes one
+# emulator, not two, at start-up.
+#
+#   libvirtd_start          libvirtd answers "virsh version" (start-up time)
+#   nodedev_mdev_types      "virsh nodedev-list --cap mdev_types" lists the
+#                           VF bound to igbvf_mdev
+#   nodedev_dumpxml_type    "virsh nodedev-dumpxml pci_<VF>" shows the type
+#                           igbvf_mdev-vf with its name, device API and
+#                           available instances
+#   domain_start            "virsh create" of a domain with
+#                           <hostdev mode='subsystem' type='mdev'
+#                           model='vfio-pci'><source><address uuid=.../>
+#                           (the nested guest of vmm_qemu: the rig's kernel,
+#                           busybox and igbvf, scripts/l2-initramfs.sh)
+#   l2_igbvf_link           Linux's igbvf in the guest brings the mdev up
+#   l2_ping                 the guest pings the PF's address, all replies
+#   mdev_counters           the mdev's debugfs counters saw the pings (TX
+#                           doorbells and descriptors, RX descriptors)
+#   domain_shutoff          the guest powers off and libvirt's domain ends
+#   migrate_default         what "virsh migrate" says of that domain: libvirt
+#                           9.0 asks QEMU for migration blockers and leaves
+#                           hostdevs to it; QEMU 10 blocks an mdev without
+#                           device dirty tracking (Debian's kernel: no
+#                           IOMMUFD_DRIVER, so vfmdev offers no DMA logging)
+#                           unless enable-migration=on; where vfmdev offers
+#                           DMA logging, nothing blocks
+#   migrate_enable_migration_on
+#                           the same domain with enable-migration=on set on
+#                           the hostdev (<qemu:override>), started paused:
+#                           QEMU reports no blocker and "virsh migrate" goes
+#                           past libvirt's device checks (to its same-host
+#                           refusal: the rig has one libvirtd); skipped
+#                           where nothing blocked without it
+#
+# Skips only when the rig lacks something (no host root, no /dev/kvm, no
+# libvirt on the host, igbvf_mdev not loaded).
+IP=/usr/sbin/ip
+L2DIR=${VFMDEV_L2DIR:-/vfmdev/l2}
+QDIR=/tmp/vmm_libvirt		# as libvirt and QEMU see it, inside chroot /host
+WORK=/host$QDIR			# tmpfs in the rig
+PF_IP=10.77.0.1
+COUNT=10
+DOM=vfmdev-l2
+READY_TMO=${VMM_READY_TMO:-240}	# domain running to guest ready (loaded machine: 90 s seen)
+DONE_TMO=90
+LV_DIRS="etc/libvirt var/lib/libvirt var/cache/libvirt var/log/libvirt"
+
+[ -n "$VFMDEV_PF" ] || { [ -f /run/vfmdev.env ] && . /run/vfmdev.env; }
+
+CASES="libvirtd_start nodedev_mdev_types nodedev_dumpxml_type domain_start
+l2_igbvf_link l2_ping mdev_counters domain_shutoff migrate_default
+migrate_enable_migration_on"
+
+echo "TAP version 13"
+echo "1..$(echo $CASES | wc -w)"
+n=0
+nfail=0
+ok() { n=$((n + 1)); echo "ok $n $1${2:+ # $2}"; }
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+fail() {
+	n=$((n + 1))
+	nfail=$((nfail + 1))
+	echo "# $1: $2"
+	echo "not ok $n $1"
+}
+skip_all() {
+	for c in $CASES; do skip "$c" "$1"; done
+	echo "# Totals: pass:0 fail:0 skip:$n"
+	exit 4
+}
+# The cases from $1 on, failed for one reason (what comes after cannot run).
+fail_rest() {
+	local why=$1 c seen=
+	shift
+	for c in $CASES; do
+		[ "$c" = "$1" ] && seen=1
+		[ -n "$seen" ] && fail "$c" "$why"
+	done
+	echo "# Totals: pass:$((n - nfail)) fail:$nfail"
+	exit 1
+}
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+grep -q ' /host 9p ' /proc/mounts || skip_all "the host root is not shared (rig.sh --hostroot)"
+[ -c /dev/kvm ] || skip_all "no /dev/kvm in the rig (kvm_amd not loaded)"
+[ -x /host/usr/sbin/libvirtd ] && [ -x /host/usr/bin/virsh ] ||
+	skip_all "no libvirtd or virsh on the host (make deps installs libvirt)"
+[ -d /sys/bus/pci/drivers/igbvf_mdev ] || skip_all "igbvf_mdev not loaded"
+set -- $VFMDEV_VFS
+[ -n "$VFMDEV_PF" ] && [ "$#" -ge 1 ] || skip_all "needs the PF and a VF, have '$VFMDEV_VFS'"
+VF0=$1
+
+virsh() { chroot /host /usr/bin/virsh -c qemu:///system "$@"; }
+
+# --- Cleanup: everything this test mounted, started, created or bound ----
+MOUNTS=
+UUID=
+pfdev=$(ls "/sys/bus/pci/devices/$VFMDEV_PF/net" 2>/dev/null | head -n 1)
+cleanup() {
+	local m p
+	virsh destroy "$DOM" > /dev/null 2>&1
+	p=$(cat /host/run/libvirtd.pid 2>/dev/null)
+	if [ -n "$p" ]; then
+		kill "$p" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -9 "$p" 2>/dev/null
+	fi
+	[ -z "$UUID" ] || [ ! -e "/sys/bus/mdev/devices/$UUID" ] ||
+		echo 1 > "/sys/bus/mdev/devices/$UUID/remove"
+	d=/sys/bus/pci/devices/$VF0
+	if [ "$(basename "$(readlink "$d/driver")")" = igbvf_mdev ]; then
+		echo "$VF0" > "$d/driver/unbind"
+	fi
+	echo > "$d/driver_override"
+	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
+	MOUNTS=
+	rm -rf "$WORK"
+	[ -z "$pfdev" ] || $IP addr del "$PF_IP/24" dev "$pfdev" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# --- The nested guest's files, the VF, the mdev -----------------------------
+if [ ! -f "$L2DIR/initramfs.cpio.gz" ] || [ ! -f "$L2DIR/env" ]; then
+	fail_rest "no L2 initramfs at $L2DIR (scripts/l2-initramfs.sh)" libvirtd_start
+fi
+. "$L2DIR/env"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cp "$L2DIR/initramfs.cpio.gz" "$WORK/l2.cpio.gz"
+cp "/host$L2_KIMAGE" "$WORK/l2.kernel"
+
+d=/sys/bus/pci/devices/$VF0
+[ ! -e "$d/driver" ] || echo "$VF0" > "$d/driver/unbind"
+echo igbvf_mdev > "$d/driver_override"
+echo "$VF0" > /sys/bus/pci/drivers/igbvf_mdev/bind 2>/dev/null
+UUID=$(cat /proc/sys/kernel/random/uuid)
+echo "$UUID" > "$d/mdev_supported_types/igbvf_mdev-vf/create" ||
+	fail_rest "could not bind $VF0 to igbvf_mdev and create an mdev" libvirtd_start
+$IP link set "$pfdev" vf 0 mac 02:00:00:00:00:00
+$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
+echo "# VF $VF0 (02:00:00:00:00:00), mdev $UUID, PF $VFMDEV_PF ($pfdev) $PF_IP"
+
+# --- libvirtd ------------------------------------------------------------------
+for dir in $LV_DIRS; do
+	mkdir -p "/tmp/vmm_libvirt.save/$dir"
+	cp -a "/host/$dir/." "/tmp/vmm_libvirt.save/$dir/"
+	mount -t tmpfs tmpfs "/host/$dir"
+	MOUNTS="/host/$dir $MOUNTS"
+	cp -a "/tmp/vmm_libvirt.save/$dir/." "/host/$dir/"
+done
+rm -rf /tmp/vmm_libvirt.save
+# No default network (no dnsmasq, no bridge in the rig).
+rm -f /host/etc/libvirt/qemu/networks/autostart/*
+cat >> /host/etc/libvirt/qemu.conf << EOF
+# vmm_libvirt (rig): QEMU as root, no namespaces, no cgroups, no labels, no
+# virtlogd.
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+namespaces = [ ]
+security_driver = "none"
+stdio_handler = "file"
+cgroup_controllers = [ ]
+EOF
+echo 'log_outputs = "3:file:/var/log/libvirt/libvirtd.log"' >> /host/etc/libvirt/libvirtd.conf
+if [ -e /host/usr/bin/qemu-system-i386 ]; then
+	mount --bind /dev/null /host/usr/bin/qemu-system-i386
+	MOUNTS="/host/usr/bin/qemu-system-i386 $MOUNTS"
+fi
+t0=$(uptime_s)
+chroot /host /usr/sbin/libvirtd -d
+i=0
+while ! virsh version > /dev/null 2>&1 && [ "$i" -lt 240 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if out=$(virsh version 2>&1); then
+	echo "$out" | sed 's/^/#   /'
+	ok libvirtd_start "up after $(secs "$t0" "$(uptime_s)") s"
+else
+	tail -n 20 /host/var/log/libvirt/libvirtd.log 2>/dev/null | sed 's/^/#   /'
+	fail_rest "libvirtd did not answer within 120 s: $out" libvirtd_start
+fi
+
+# --- Node devices --------------------------------------------------------------
+nd=pci_$(echo "$VF0" | tr ':.' '__')
+out=$(virsh nodedev-list --cap mdev_types 2>&1)
+echo "$out" | sed 's/^/#   /'
+if echo "$out" | grep -qx "$nd"; then
+	ok nodedev_mdev_types "$nd"
+else
+	fail nodedev_mdev_types "$nd is not listed"
+fi
+virsh nodedev-dumpxml "$nd" > "$WORK/nodedev.xml" 2>&1
+sed -n "/mdev_types/,/\/capability/p" "$WORK/nodedev.xml" | sed 's/^/#   /'
+T=$d/mdev_supported_types/igbvf_mdev-vf
+why=
+grep -q "<type id='igbvf_mdev-vf'>" "$WORK/nodedev.xml" || why="no <type id='igbvf_mdev-vf'>;"
+grep -qF "<name>$(cat "$T/name")</name>" "$WORK/nodedev.xml" || why="$why no <name>$(cat "$T/name")</name>;"
+grep -q "<deviceAPI>vfio-pci</deviceAPI>" "$WORK/nodedev.xml" || why="$why no deviceAPI vfio-pci;"
+# The instance is taken by the mdev created above.
+grep -q "<availableInstances>$(cat "$T/available_instances")</availableInstances>" "$WORK/nodedev.xml" ||
+	why="$why availableInstances is not $(cat "$T/available_instances");"
+if [ -z "$why" ]; then ok nodedev_dumpxml_type; else fail nodedev_dumpxml_type "$why"; fi
+
+# --- The domain ------------------------------------------------------------------
+# domain_xml EXTRA_DEVICE_XML TAIL_XML: the guest, its mdev as the admin
+# guide writes it.
+domain_xml() {
+	cat << EOF
+<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$DOM</name>
+  <memory unit='MiB'>192</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$QDIR/l2.kernel</kernel>
+    <initrd>$QDIR/l2.cpio.gz</initrd>
+    <cmdline>console=ttyS0 panic=-1 quiet pci=noearly mitigations=off tsc=reliable vmm.a=02:00:00:00:00:00,10.77.0.2/24 vmm.peer=$PF_IP vmm.count=$COUNT</cmdline>
+  </os>
+  <features>
+    <acpi/>
+    <apic/>
+  </features>
+  <cpu mode='host-passthrough'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='$QDIR/console.log'/><target port='0'/></serial>
+    <serial type='pipe'><source path='$QDIR/ctl'/><target port='1'/></serial>
+    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='$UUID'/>
+      </source>
+    </hostdev>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+$1</domain>
+EOF
+}
+rec() { tr -d '\r' < "$WORK/ctl.out" 2>/dev/null | grep "^@l2 $1" | tail -n 1; }
+running() { virsh domstate "$DOM" 2>/dev/null | grep -q running; }
+wait_rec() {
+	local end
+	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		[ -n "$(rec "$1")" ] && return 0
+		running || { [ -n "$(rec "$1")" ]; return; }
+		sleep 0.5
+	done
+	return 1
+}
+send() { running && timeout 5 sh -c "echo $1 > '$WORK/ctl.in'"; }
+diagnose() {
+	echo "# --- guest console, last 20 lines:"
+	tr -d '\r' < "$WORK/console.log" 2>/dev/null | grep -v '^$' | tail -n 20 | sed 's/^/#   /'
+	echo "# --- libvirt's QEMU log:"
+	tail -n 15 "/host/var/log/libvirt/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   /'
+}
+
+domain_xml "" > "$WORK/domain.xml"
+mkfifo "$WORK/ctl.in"
+: > "$WORK/ctl.out"
+t0=$(uptime_s)
+if out=$(virsh create "$QDIR/domain.xml" 2>&1); then
+	ok domain_start "$(echo "$out" | head -n 1) after $(secs "$t0" "$(uptime_s)") s"
+else
+	diagnose
+	fail_rest "virsh create: $out" domain_start
+fi
+
+field() {
+	awk -v d="$2" -v w="$3" '$1 == "ring" && $3 == d {
+		for (i = 4; i < NF; i++) if ($i == w) s += $(i + 1) }
+		END { print s + 0 }' "$1" 2>/dev/null
+}
+state=/sys/kernel/debug/vf_mdev/$UUID/state
+if wait_rec ready "$READY_TMO"; then
+	r=$(rec "link a ")
+	ok l2_igbvf_link "${r#@l2 } ($(rec 'netdev a' | sed 's/^@l2 netdev a //')), ready after $(secs "$t0" "$(uptime_s)") s"
+	cat "$state" > "$WORK/before" 2>&1
+	send go
+	wait_rec "done" "$DONE_TMO"
+	cat "$state" > "$WORK/after" 2>&1
+	r=$(rec "ping a_to_peer ")
+	case "$r" in
+	*" sent=$COUNT recv=$COUNT "*) ok l2_ping "$COUNT/$COUNT ${r##* rtt=}" ;;
+	*) diagnose; fail l2_ping "${r:-no ping result from the guest}" ;;
+	esac
+	txdb=$(($(field "$WORK/after" tx doorbells) - $(field "$WORK/before" tx doorbells)))
+	txd=$(($(field "$WORK/after" tx descs) - $(field "$WORK/before" tx descs)))
+	rxd=$(($(field "$WORK/after" rx descs) - $(field "$WORK/before" rx descs)))
+	if [ "$txdb" -ge "$COUNT" ] && [ "$txd" -ge "$COUNT" ] && [ "$rxd" -ge "$COUNT" ]; then
+		ok mdev_counters "tx +$txdb doorbells +$txd descs, rx +$rxd descs"
+	else
+		sed 's/^/#   /' "$WORK/after"
+		fail mdev_counters "tx +$txdb doorbells +$txd descs, rx +$rxd descs: expected at least $COUNT each"
+	fi
+else
+	diagnose
+	r=$(rec error)
+	fail l2_igbvf_link "the guest did not get ready within $READY_TMO s${r:+: $r}"
+	skip l2_ping "the guest never got ready"
+	skip mdev_counters "the guest never got ready"
+fi
+
+# --- Migration: what libvirt says of this domain --------------------------------
+blockers() {
+	virsh qemu-monitor-command "$DOM" '{"execute":"query-migrate"}' 2>&1 |
+		sed -n 's/.*"blocked-reasons":\[\([^]]*\)\].*/\1/p'
+}
+migrate_msg() { virsh migrate --live "$DOM" qemu:///system 2>&1 | grep -v '^$' | head -n 1; }
+if running; then
+	b=$(blockers)
+	m=$(migrate_msg)
+	echo "# QEMU's migration blockers: ${b:-none}"
+	echo "# \$ virsh migrate --live $DOM qemu:///system"
+	echo "#   $m"
+fi
+send quit
+i=0
+while running && [ "$i" -lt 60 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if running; then
+	fail domain_shutoff "still running 30 s after the guest was told to power off"
+	virsh destroy "$DOM" > /dev/null 2>&1
+else
+	ok domain_shutoff
+fi
+case "$m" in
+*"cannot migrate domain: "*"VFIO device doesn't support device and IOMMU dirty tracking"*)
+	ok migrate_default "blocked by QEMU: no device dirty tracking (enable-migration=on lifts it)" ;;
+*"Attempt to migrate guest to the same host"*)
+	ok migrate_default "no blocker: vfmdev offers DMA logging here; libvirt stops at the same host" ;;
+"")
+	fail migrate_default "the domain was not running" ;;
+*)
+	fail migrate_default "unexpected: $m" ;;
+esac
+
+# The same domain, enable-migration=on on the mdev, started paused (QEMU
+# decides its blockers when the device is realized; no guest needs to run).
+# Where nothing blocked without it, there is nothing to lift.
+case "$m" in
+*"Attempt to migrate guest to the same host"*)
+	skip migrate_enable_migration_on "nothing blocks without it (DMA logging)"
+	echo "# Totals: pass:$((n - nfail)) fail:$nfail"
+	[ "$nfail" -eq 0 ]
+	exit
+	;;
+esac
+domain_xml "  <qemu:override>
+    <qemu:device alias='hostdev0'>
+      <qemu:frontend>
+        <qemu:property name='enable-migration' type='string' value='on'/>
+      </qemu:frontend>
+    </qemu:device>
+  </qemu:override>
+" > "$WORK/domain-mig.xml"
+if out=$(virsh create --paused "$QDIR/domain-mig.xml" 2>&1); then
+	b=$(blockers)
+	m=$(migrate_msg)
+	virsh destroy "$DOM" > /dev/null 2>&1
+	echo "# with enable-migration=on: QEMU's migration blockers: ${b:-none}; virsh migrate: $m"
+	case "$m" in
+	*"Attempt to migrate guest to the same host"*)
+		if [ -z "$b" ]; then
+			ok migrate_enable_migration_on "no blocker; libvirt's own checks pass"
+		else
+			fail migrate_enable_migration_on "blockers: $b"
+		fi
+		;;
+	*) fail migrate_enable_migration_on "virsh migrate: $m (blockers: ${b:-none})" ;;
+	esac
+else
+	diagnose
+	fail migrate_enable_migration_on "virsh create --paused: $out"
+fi
+
+echo "# Totals: pass:$((n - nfail)) fail:$nfail"
+[ "$nfail" -eq 0 ]
