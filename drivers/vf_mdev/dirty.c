@@ -159,7 +159,8 @@ static int vfm_log_stop(struct vfio_device *vdev)
  *
  * Reading clears: a page is in the next report again only if the device
  * may write it then, or wrote it since.  When a page could not be
- * remembered the whole range is reported.
+ * remembered the whole range is reported and VFM_DLOG_ALL returned;
+ * else 0, or a negative errno.
  */
 int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 		    void (*set)(void *arg, u64 iova, u64 length), void *arg)
@@ -183,6 +184,7 @@ int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 		/* A page could not be remembered: all of it is dirty. */
 		set(arg, iova, length);
 		pfns = NULL;
+		ret = VFM_DLOG_ALL;
 	} else if (IS_ERR(pfns)) {
 		ret = PTR_ERR(pfns);
 		goto out_unlock;
@@ -208,7 +210,10 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 				  unsigned long iova, unsigned long length,
 				  struct iova_bitmap *dirty)
 {
-	return vfm_dlog_report(to_vfm(vdev), iova, length, vfm_log_set, dirty);
+	int ret = vfm_dlog_report(to_vfm(vdev), iova, length, vfm_log_set,
+				  dirty);
+
+	return ret < 0 ? ret : 0;
 }
 
 const struct vfio_log_ops vfm_log_ops = {

@@ -445,7 +445,6 @@ struct vfm_mreg_bm {
 	u64 page_size;
 	u64 npfns;
 	u64 set;
-	bool all;
 };
 
 static void vfm_mreg_bm_set(void *arg, u64 iova, u64 length)
@@ -456,10 +455,6 @@ static void vfm_mreg_bm_set(void *arg, u64 iova, u64 length)
 	if (iova + length <= bm->iova ||
 	    iova >= bm->iova + bm->npfns * bm->page_size)
 		return;
-	if (iova <= bm->iova && length >= bm->npfns * bm->page_size) {
-		bm->all = true;
-		return;
-	}
 	first = (max(iova, bm->iova) - bm->iova) / bm->page_size;
 	last = (min(iova + length, bm->iova + bm->npfns * bm->page_size) - 1 -
 		bm->iova) / bm->page_size;
@@ -499,10 +494,10 @@ static int vfm_mreg_query(struct vfm_dev *vd, u64 *answer)
 	memset(bm.bits, 0, DIV_ROUND_UP(bm.npfns, 64) * sizeof(u64));
 	ret = vfm_dlog_report(vd, bm.iova, bm.npfns * bm.page_size,
 			      vfm_mreg_bm_set, &bm);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	mr->queries++;
-	if (bm.all)
+	if (ret == VFM_DLOG_ALL)
 		*answer = VF_MDEV_MIG_DIRTY_PFNS_ALL;
 	else if (!bm.set && bm.npfns == mr->total_pfns)
 		*answer = VF_MDEV_MIG_DIRTY_PFNS_NONE;

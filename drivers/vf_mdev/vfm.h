@@ -649,6 +649,7 @@ extern const struct vfio_log_ops vfm_log_ops;
 u64 *vfm_dirty_collect(struct vfm_dev *vd, u64 first, u64 last,
 		       unsigned long *n);
 int vfm_dlog_begin(struct vfm_dev *vd, u64 page_size);
+#define VFM_DLOG_ALL	1	/* vfm_dlog_report(): the whole range is dirty */
 int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 		    void (*set)(void *arg, u64 iova, u64 length), void *arg);
 void vfm_dlog_stop(struct vfm_dev *vd);
