@@ -8,7 +8,7 @@
  * The scenario is migration_v2's (selftests/lib/mig_scenario.c): mdev A
  * receives frames from C while its memory is pre-copied in rounds from the
  * dirty reports, stops, the memories are compared byte for byte, and the
- * same guest-driver state goes on on B.  The reports come from the
+ * same guest-driver state continues on B.  The reports come from the
  * region's dirty-pfn window, or from the type1 container as QEMU 7.2 takes
  * them.  The stream goes through the data window in window-sized chunks,
  * read through the mmap or by pread; the final round's dirty queries run
@@ -27,11 +27,15 @@
 #include "mig_region.h"
 #include "mig_scenario.h"
 
-FIXTURE(mreg) {
+struct mr_run {
 	struct mig_ctx c;
 	struct vfm_mr ma, mb;
 	struct mig_stats st;
 	__u64 between_ns;
+};
+
+FIXTURE(mreg) {
+	struct mr_run r;
 };
 
 FIXTURE_VARIANT(mreg) {
@@ -74,7 +78,7 @@ static int mreg_report_pfn(struct mig_ctx *c, struct mig_mem *m)
 
 FIXTURE_SETUP(mreg)
 {
-	struct mig_ctx *c = &self->c;
+	struct mig_ctx *c = &self->r.c;
 	char why[256] = "";
 	int ret;
 
@@ -82,10 +86,10 @@ FIXTURE_SETUP(mreg)
 	if (ret == -ENODEV)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	ASSERT_EQ(0, vfm_mr_find(&c->dev[MIG_A], &self->ma, !variant->pread))
+	ASSERT_EQ(0, vfm_mr_find(&c->dev[MIG_A], &self->r.ma, !variant->pread))
 		TH_LOG("no migration region on A");
 	c->report = variant->pfn ? mreg_report_pfn : mig_report_type1;
-	c->report_arg = &self->ma;
+	c->report_arg = &self->r.ma;
 }
 
 FIXTURE_TEARDOWN(mreg)
@@ -93,7 +97,7 @@ FIXTURE_TEARDOWN(mreg)
 	struct vfm_kmsg_report k;
 	bool have_k;
 
-	mig_scn_teardown(&self->c, &k, &have_k);
+	mig_scn_teardown(&self->r.c, &k, &have_k);
 	if (have_k) {
 		EXPECT_EQ(0, k.splats) TH_LOG("kernel: %s", k.first_splat);
 		EXPECT_EQ(0, k.iommu_faults) TH_LOG("%s", k.first_fault);
@@ -106,22 +110,22 @@ FIXTURE_TEARDOWN(mreg)
  */
 static int mreg_final_round(void *arg)
 {
-	FIXTURE_DATA(mreg) *self = arg;
+	struct mr_run *r = arg;
 	__u64 t0 = vfm_now_ns();
 	int ret;
 
-	ret = mig_c2a_send(&self->c, 4);
+	ret = mig_c2a_send(&r->c, 4);
 	if (!ret)
-		ret = mig_round(&self->c, &self->st, false);
-	self->between_ns = vfm_now_ns() - t0;
+		ret = mig_round(&r->c, &r->st, false);
+	r->between_ns = vfm_now_ns() - t0;
 	return ret;
 }
 
 TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 {
-	struct mig_ctx *c = &self->c;
+	struct mig_ctx *c = &self->r.c;
 	struct vfm_buf initial = { 0 }, final = { 0 };
-	struct mig_stats *st = &self->st;
+	struct mig_stats *st = &self->r.st;
 	unsigned int chunks0, bchunks0;
 	int k, bad;
 	char why[256] = "";
@@ -130,7 +134,7 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	long n;
 
 	memset(st, 0, sizeof(*st));
-	ASSERT_EQ(0, vfm_mr_state(&self->ma, &state));
+	ASSERT_EQ(0, vfm_mr_state(&self->r.ma, &state));
 	ASSERT_EQ(VFM_V1_RUNNING, state);
 
 	/* Traffic before anything starts; the configuration it keeps. */
@@ -145,33 +149,33 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	 */
 	if (!variant->pfn)
 		ASSERT_EQ(0, vfm_dirty_start(&c->dev[MIG_A]));
-	ASSERT_EQ(0, vfm_mr_set_state(&self->ma, VFIO_DEVICE_STATE_MASK,
+	ASSERT_EQ(0, vfm_mr_set_state(&self->r.ma, VFIO_DEVICE_STATE_MASK,
 				      VFM_V1_SAVING));
-	ASSERT_EQ(0, vfm_mr_state(&self->ma, &state));
+	ASSERT_EQ(0, vfm_mr_state(&self->r.ma, &state));
 	ASSERT_EQ(VFM_V1_SAVING | VFM_V1_RUNNING, state);
 	ASSERT_EQ(0, mig_round(c, st, true));
 
 	/* Pre-copy: the initial data, chunk by chunk, until none is pending. */
-	ASSERT_EQ(0, vfm_mr_pending(&self->ma, &pending));
+	ASSERT_EQ(0, vfm_mr_pending(&self->r.ma, &pending));
 	ASSERT_LT(0, pending);
 	for (k = 0; k < 8; k++) {
-		n = vfm_mr_precopy_iterate(&self->ma, &initial);
+		n = vfm_mr_precopy_iterate(&self->r.ma, &initial);
 		ASSERT_LE(0, n);
 		if (!n)
 			break;
 	}
 	ASSERT_LT(0, initial.len);
-	ASSERT_EQ(0, vfm_mr_pending(&self->ma, &pending));
+	ASSERT_EQ(0, vfm_mr_pending(&self->r.ma, &pending));
 	ASSERT_EQ(0, pending);
-	chunks0 = self->ma.chunks;
+	chunks0 = self->r.ma.chunks;
 
 	/* The destination takes the initial data while the source runs. */
 	ASSERT_EQ(0, mig_open_dest(c));
-	ASSERT_EQ(0, vfm_mr_find(&c->dev[MIG_B], &self->mb, !variant->pread));
-	ASSERT_EQ(0, vfm_mr_set_state(&self->mb, ~VFIO_DEVICE_STATE_MASK,
+	ASSERT_EQ(0, vfm_mr_find(&c->dev[MIG_B], &self->r.mb, !variant->pread));
+	ASSERT_EQ(0, vfm_mr_set_state(&self->r.mb, ~VFIO_DEVICE_STATE_MASK,
 				      VFM_V1_RESUMING));
-	ASSERT_EQ(0, vfm_mr_resume(&self->mb, initial.p, initial.len));
-	bchunks0 = self->mb.chunks;
+	ASSERT_EQ(0, vfm_mr_resume(&self->r.mb, initial.p, initial.len));
+	bchunks0 = self->r.mb.chunks;
 
 	/*
 	 * Pre-copy rounds: each reports, then more traffic arrives; the
@@ -179,7 +183,7 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	 */
 	for (k = 0; k < MIG_ROUNDS; k++) {
 		ASSERT_EQ(0, mig_round(c, st, false));
-		ASSERT_EQ(0, vfm_mr_precopy_iterate(&self->ma, &initial));
+		ASSERT_EQ(0, vfm_mr_precopy_iterate(&self->r.ma, &initial));
 		ASSERT_EQ(0, mig_precopy_traffic(c, k, why, sizeof(why)))
 			TH_LOG("%s", why);
 	}
@@ -193,11 +197,11 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	 * final dirty round between a chunk's size and its data, then STOP.
 	 */
 	t0 = vfm_now_ns();
-	n = vfm_mr_stop_and_copy(&self->ma, &final, mreg_final_round, self);
-	st->stop_ns = vfm_now_ns() - t0 - self->between_ns;
+	n = vfm_mr_stop_and_copy(&self->r.ma, &final, mreg_final_round, &self->r);
+	st->stop_ns = vfm_now_ns() - t0 - self->r.between_ns;
 	ASSERT_LT(0, n);
 	ASSERT_EQ(st->rounds, MIG_ROUNDS + 2);
-	ASSERT_EQ(0, vfm_mr_state(&self->ma, &state));
+	ASSERT_EQ(0, vfm_mr_state(&self->r.ma, &state));
 	ASSERT_EQ(VFM_V1_STOP, state);
 	st->initial = initial.len;
 	st->stream = initial.len + final.len;
@@ -206,27 +210,29 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	/* The frames sent to the stopped source are lost, as on a wire. */
 	c->c2a_sent -= 4;
 	if (variant->vlans)
-		ASSERT_LT(1, self->ma.chunks - chunks0)
+		ASSERT_LT(1, self->r.ma.chunks - chunks0)
 			TH_LOG("the final frame (%zu B) in one chunk", final.len);
 
 	/* The destination: the rest of the stream, then RUNNING. */
 	ASSERT_EQ(0, vfm_msix_enable(&c->dev[MIG_B], IGBVF_NR_VECS));
 	t0 = vfm_now_ns();
-	ASSERT_EQ(0, vfm_mr_resume(&self->mb, final.p, final.len));
-	ASSERT_EQ(0, vfm_mr_set_state(&self->mb, ~VFIO_DEVICE_STATE_MASK,
+	ASSERT_EQ(0, vfm_mr_resume(&self->r.mb, final.p, final.len));
+	ASSERT_EQ(0, vfm_mr_set_state(&self->r.mb, ~VFIO_DEVICE_STATE_MASK,
 				      VFM_V1_RUNNING));
 	st->restore_ns = vfm_now_ns() - t0;
-	ASSERT_EQ(0, vfm_mr_state(&self->mb, &state));
+	ASSERT_EQ(0, vfm_mr_state(&self->r.mb, &state));
 	ASSERT_EQ(VFM_V1_RUNNING, state);
 
 	/* The same driver state, on B; the source goes away. */
 	ASSERT_EQ(0, mig_continue_on_b(c, why, sizeof(why))) TH_LOG("%s", why);
 
 	mig_print(st, variant->pfn ? "dirty-pfn window" : "type1");
-	TH_LOG("chunks: source %u (initial %u, final %u), destination %u (initial %u, final %u), window reads by %s; dirty queries %u",
-	       self->ma.chunks, chunks0, self->ma.chunks - chunks0,
-	       self->mb.chunks, bchunks0, self->mb.chunks - bchunks0,
-	       variant->pread ? "pread" : "mmap", self->ma.queries);
+	TH_LOG("chunks: source %u (initial %u, final %u), destination %u",
+	       self->r.ma.chunks, chunks0, self->r.ma.chunks - chunks0,
+	       self->r.mb.chunks);
+	TH_LOG("  (destination initial %u, final %u), data by %s; dirty queries %u",
+	       bchunks0, self->r.mb.chunks - bchunks0,
+	       variant->pread ? "pread" : "mmap", self->r.ma.queries);
 	vfm_buf_free(&initial);
 	vfm_buf_free(&final);
 }
