@@ -19,12 +19,14 @@
  * therefore holds every page the device wrote.  TX buffers are only read
  * by the device and are never reported.
  *
- * Two channels serve the same rules:
+ * Three channels serve the same rules:
  *
  *   - VFIO DMA logging (vfio_log_ops), the device reporting into the
  *     user's iova_bitmap.  iova_bitmap exists only with
  *     CONFIG_IOMMUFD_DRIVER; without it the device does not offer DMA
  *     logging at all.
+ *   - The migration region's dirty-pfn window (mig_region.c), the same
+ *     session and reports, opened while the region's user is saving.
  *   - The type1 container (VFIO_IOMMU_DIRTY_PAGES), which reports every
  *     page that was pinned at any moment since its last report.  A device
  *     write needs a mapping and a mapping needs a pin, so nothing can be
@@ -81,31 +83,49 @@ u64 *vfm_dirty_collect(struct vfm_dev *vd, u64 first, u64 last,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfm_dirty_collect);
 
-static int vfm_log_start(struct vfio_device *vdev,
-			 struct rb_root_cached *ranges, u32 nnodes,
-			 u64 *page_size)
+/**
+ * vfm_dlog_begin - open the dirty log session
+ * @vd: device
+ * @page_size: the session's page size (a power of 2, from PAGE_SIZE)
+ *
+ * One session at a time, served either as DMA logging or through the
+ * migration region's dirty-pfn window (one interface per open).
+ */
+int vfm_dlog_begin(struct vfm_dev *vd, u64 page_size)
 {
-	struct vfm_dev *vd = to_vfm(vdev);
 	int ret = 0;
 
-	if (*page_size < PAGE_SIZE || !is_power_of_2(*page_size)) {
-		vfm_err_rl(vd, "DMA logging: page size %llu refused (a power of 2 from %lu)\n",
-			   *page_size, PAGE_SIZE);
+	if (page_size < PAGE_SIZE || !is_power_of_2(page_size)) {
+		vfm_err_rl(vd, "dirty log: page size %llu refused (a power of 2 from %lu)\n",
+			   page_size, PAGE_SIZE);
 		return -EINVAL;
 	}
 	mutex_lock(&vd->dlog.lock);
 	if (vd->dlog.on) {
-		vfm_err_rl(vd, "DMA logging: a session is already open\n");
+		vfm_err_rl(vd, "dirty log: a session is already open\n");
 		ret = -EBUSY;
 	} else {
 		vd->dlog.on = true;
-		vd->dlog.page_size = *page_size;
+		vd->dlog.page_size = page_size;
 		vd->dlog.reports = 0;
 		vd->dlog.pages = 0;
 		vfm_pcache_set_mode(vd, true, READ_ONCE(vd->pc.migrating));
 	}
 	mutex_unlock(&vd->dlog.lock);
 	return ret;
+}
+
+static int vfm_log_start(struct vfio_device *vdev,
+			 struct rb_root_cached *ranges, u32 nnodes,
+			 u64 *page_size)
+{
+	struct vfm_dev *vd = to_vfm(vdev);
+	int ret;
+
+	ret = vfm_mig_claim(vd, VFM_MIG_IF_V2);
+	if (ret)
+		return ret;
+	return vfm_dlog_begin(vd, *page_size);
 }
 
 /**
@@ -128,11 +148,23 @@ static int vfm_log_stop(struct vfio_device *vdev)
 	return 0;
 }
 
-static int vfm_log_read_and_clear(struct vfio_device *vdev,
-				  unsigned long iova, unsigned long length,
-				  struct iova_bitmap *dirty)
+/**
+ * vfm_dlog_report - one report of the session over [@iova, @iova + @length)
+ * @vd: device
+ * @iova: start, page aligned
+ * @length: bytes, page aligned, not 0
+ * @set: called for each dirty range with no lock of the pin cache held
+ *	(6.12's iova_bitmap_set() may pin the user's bitmap pages)
+ * @arg: for @set
+ *
+ * Reading clears: a page is in the next report again only if the device
+ * may write it then, or wrote it since.  When a page could not be
+ * remembered the whole range is reported and VFM_DLOG_ALL returned;
+ * else 0, or a negative errno.
+ */
+int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
+		    void (*set)(void *arg, u64 iova, u64 length), void *arg)
 {
-	struct vfm_dev *vd = to_vfm(vdev);
 	u64 first = iova >> PAGE_SHIFT, t0 = ktime_get_ns();
 	unsigned long n = 0, i;
 	u64 *pfns = NULL;
@@ -142,7 +174,7 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 		return 0;
 	mutex_lock(&vd->dlog.lock);
 	if (!vd->dlog.on) {
-		vfm_err_rl(vd, "DMA logging report without a session\n");
+		vfm_err_rl(vd, "dirty report without a session\n");
 		ret = -EINVAL;
 		goto out_unlock;
 	}
@@ -150,15 +182,15 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 				 &n);
 	if (pfns == ERR_PTR(-EOVERFLOW)) {
 		/* A page could not be remembered: all of it is dirty. */
-		iova_bitmap_set(dirty, iova, length);
+		set(arg, iova, length);
 		pfns = NULL;
+		ret = VFM_DLOG_ALL;
 	} else if (IS_ERR(pfns)) {
 		ret = PTR_ERR(pfns);
 		goto out_unlock;
 	}
-	/* No lock of ours held: iova_bitmap_set() may pin user pages. */
 	for (i = 0; i < n; i++)
-		iova_bitmap_set(dirty, pfns[i] << PAGE_SHIFT, PAGE_SIZE);
+		set(arg, pfns[i] << PAGE_SHIFT, PAGE_SIZE);
 	kvfree(pfns);
 	vd->dlog.reports++;
 	vd->dlog.pages += n;
@@ -167,6 +199,21 @@ static int vfm_log_read_and_clear(struct vfio_device *vdev,
 out_unlock:
 	mutex_unlock(&vd->dlog.lock);
 	return ret;
+}
+
+static void vfm_log_set(void *arg, u64 iova, u64 length)
+{
+	iova_bitmap_set(arg, iova, length);
+}
+
+static int vfm_log_read_and_clear(struct vfio_device *vdev,
+				  unsigned long iova, unsigned long length,
+				  struct iova_bitmap *dirty)
+{
+	int ret = vfm_dlog_report(to_vfm(vdev), iova, length, vfm_log_set,
+				  dirty);
+
+	return ret < 0 ? ret : 0;
 }
 
 const struct vfio_log_ops vfm_log_ops = {

@@ -28,7 +28,13 @@
  *                 the queues start, and the held tails reach the device,
  *                 on the way back to RUNNING
  *
- * Locking: mig.lock (the state machine) -> a file's lock -> state_lock.
+ * Two interfaces drive it, one per open (the first one used keeps it):
+ * VFIO migration v2 (vfio_migration_ops) and the migration region
+ * (mig_region.c), which walks the same machine with vfm_mig_set_state()
+ * and moves the same stream through vfm_migf_read()/vfm_migf_write().
+ *
+ * Locking: (mreg.lock ->) mig.lock (the state machine) -> a file's lock
+ * -> state_lock.
  * A function reset can happen while mig.lock is held (the VFIO reset
  * ioctl, close): it takes mig.lock with trylock only, and if that fails
  * the holder applies it when it lets go (deferred_reset), as mlx5 does.
@@ -121,30 +127,43 @@ static int vfm_migf_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static ssize_t vfm_save_read(struct file *filp, char __user *buf, size_t len,
-			     loff_t *pos)
+/* What the saving file has at its position, into @to. */
+static ssize_t vfm_save_copy(struct file *filp, struct iov_iter *to)
 {
 	struct vfm_migf *migf = filp->private_data;
+	size_t n;
 	ssize_t done;
 
-	if (pos)
-		return -ESPIPE;
-	pos = &filp->f_pos;
 	mutex_lock(&migf->lock);
 	if (migf->disabled) {
 		done = -ENODEV;
-	} else if (*pos >= migf->len) {
+	} else if (filp->f_pos >= migf->len) {
 		/* Pre-copy: all there is for now; stop-copy: the end. */
 		done = migf->final ? 0 : -ENOMSG;
 	} else {
-		done = min_t(size_t, len, migf->len - *pos);
-		if (copy_to_user(buf, migf->buf + *pos, done))
+		n = min_t(size_t, iov_iter_count(to), migf->len - filp->f_pos);
+		done = copy_to_iter(migf->buf + filp->f_pos, n, to);
+		if (n && !done)
 			done = -EFAULT;
 		else
-			*pos += done;
+			filp->f_pos += done;
 	}
 	mutex_unlock(&migf->lock);
 	return done;
+}
+
+static ssize_t vfm_save_read(struct file *filp, char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	struct iov_iter to;
+	int ret;
+
+	if (pos)
+		return -ESPIPE;
+	ret = import_ubuf(ITER_DEST, buf, len, &to);
+	if (ret)
+		return ret;
+	return vfm_save_copy(filp, &to);
 }
 
 static long vfm_save_ioctl(struct file *filp, unsigned int cmd,
@@ -617,8 +636,7 @@ static int vfm_resume_frame(struct vfm_migf *migf)
 }
 
 /* Take @len bytes of the stream; under migf->lock. */
-static int vfm_resume_take(struct vfm_migf *migf, const char __user *ubuf,
-			   size_t len)
+static int vfm_resume_take(struct vfm_migf *migf, struct iov_iter *from)
 {
 	struct vfm_dev *vd = migf->vd;
 	char why[VFM_WHY_LEN] = "";
@@ -626,10 +644,10 @@ static int vfm_resume_take(struct vfm_migf *migf, const char __user *ubuf,
 	u32 flags;
 	int ret;
 
-	while (len) {
+	while (iov_iter_count(from)) {
 		if (migf->frames & VF_MDEV_STREAM_F_FINAL) {
 			vfm_err_rl(vd, "migration stream refused: %zu bytes after the end\n",
-				   len);
+				   iov_iter_count(from));
 			return -EINVAL;
 		}
 		want = migf->frame_len ? migf->frame_len :
@@ -642,12 +660,10 @@ static int vfm_resume_take(struct vfm_migf *migf, const char __user *ubuf,
 			migf->buf = buf;
 			migf->cap = want;
 		}
-		n = min(len, want - migf->len);
-		if (copy_from_user(migf->buf + migf->len, ubuf, n))
+		n = min(iov_iter_count(from), want - migf->len);
+		if (copy_from_iter(migf->buf + migf->len, n, from) != n)
 			return -EFAULT;
 		migf->len += n;
-		ubuf += n;
-		len -= n;
 		if (migf->len < want)
 			break;
 		if (!migf->frame_len) {
@@ -671,26 +687,108 @@ static int vfm_resume_take(struct vfm_migf *migf, const char __user *ubuf,
 	return 0;
 }
 
-static ssize_t vfm_resume_write(struct file *filp, const char __user *buf,
-				size_t len, loff_t *pos)
+/* Bytes of the stream from @from into the resuming file. */
+static ssize_t vfm_resume_feed(struct file *filp, struct iov_iter *from)
 {
 	struct vfm_migf *migf = filp->private_data;
+	size_t len = iov_iter_count(from);
 	int ret;
 
-	if (pos)
-		return -ESPIPE;
 	mutex_lock(&migf->lock);
 	if (migf->disabled) {
 		ret = -ENODEV;
 	} else if (migf->err) {
 		ret = migf->err;	/* refused once: refused for good */
 	} else {
-		ret = vfm_resume_take(migf, buf, len);
+		ret = vfm_resume_take(migf, from);
 		if (ret)
 			migf->err = ret;
 	}
 	mutex_unlock(&migf->lock);
 	return ret ? ret : len;
+}
+
+static ssize_t vfm_resume_write(struct file *filp, const char __user *buf,
+				size_t len, loff_t *pos)
+{
+	struct iov_iter from;
+	int ret;
+
+	if (pos)
+		return -ESPIPE;
+	ret = import_ubuf(ITER_SOURCE, (char __user *)buf, len, &from);
+	if (ret)
+		return ret;
+	return vfm_resume_feed(filp, &from);
+}
+
+/*
+ * The data files from inside the kernel: the migration region
+ * (mig_region.c) is a user of the v2 state machine and its files, with
+ * kernel buffers.
+ */
+
+/**
+ * vfm_migf_read - read a saving file into a kernel buffer
+ * @filp: a file vfm_mig_set_state() handed out
+ * @buf: buffer
+ * @len: its size
+ *
+ * As read(2) on it: the bytes read, -ENOMSG when pre-copy has nothing
+ * more for now, 0 at the end of the stream, -ENODEV once the session is
+ * over, -EBADF for a resuming file.
+ */
+ssize_t vfm_migf_read(struct file *filp, void *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter to;
+
+	if (filp->f_op != &vfm_save_fops)
+		return -EBADF;
+	iov_iter_kvec(&to, ITER_DEST, &kv, 1, len);
+	return vfm_save_copy(filp, &to);
+}
+
+/**
+ * vfm_migf_write - write a kernel buffer into a resuming file
+ * @filp: a file vfm_mig_set_state() handed out
+ * @buf: bytes of the stream
+ * @len: how many
+ *
+ * As write(2) on it: @len, or the stream's refusal (then every later
+ * write fails the same way), -ENODEV once the session is over, -EBADF
+ * for a saving file.
+ */
+ssize_t vfm_migf_write(struct file *filp, const void *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter from;
+
+	if (filp->f_op != &vfm_resume_fops)
+		return -EBADF;
+	iov_iter_kvec(&from, ITER_SOURCE, &kv, 1, len);
+	return vfm_resume_feed(filp, &from);
+}
+
+/**
+ * vfm_migf_pending - bytes of a saving file not read yet
+ * @filp: a saving file
+ *
+ * What is there now: in pre-copy the rest of the initial frame, from
+ * stop-copy on also the final frame.  0 for a file whose session is over.
+ */
+u64 vfm_migf_pending(struct file *filp)
+{
+	struct vfm_migf *migf = filp->private_data;
+	u64 n = 0;
+
+	if (filp->f_op != &vfm_save_fops)
+		return 0;
+	mutex_lock(&migf->lock);
+	if (!migf->disabled && filp->f_pos < migf->len)
+		n = migf->len - filp->f_pos;
+	mutex_unlock(&migf->lock);
+	return n;
 }
 
 /* Put the device back as a fresh open leaves it; state_lock. */
@@ -1231,18 +1329,77 @@ void vfm_mig_close(struct vfm_dev *vd)
 	vfm_dlog_stop(vd);
 	mutex_lock(&vd->mig.lock);
 	vfm_mig_reset_locked(vd);
+	vd->mig.iface = VFM_MIG_IF_NONE;
 	vfm_mig_unlock(vd);
 }
 
-static struct file *vfm_set_state(struct vfio_device *vdev,
-				  enum vfio_device_mig_state new)
+static const char *const vfm_mig_if_names[] = {
+	[VFM_MIG_IF_NONE] = "none",
+	[VFM_MIG_IF_V2] = "VFIO migration v2",
+	[VFM_MIG_IF_REGION] = "the migration region",
+};
+
+const char *vfm_mig_if_name(enum vfm_mig_if who)
 {
-	struct vfm_dev *vd = to_vfm(vdev);
+	return who < ARRAY_SIZE(vfm_mig_if_names) ? vfm_mig_if_names[who] :
+	       "invalid";
+}
+
+/* One interface per open: the first one used keeps it; mig.lock. */
+static int vfm_mig_claim_locked(struct vfm_dev *vd, enum vfm_mig_if who)
+{
+	lockdep_assert_held(&vd->mig.lock);
+	if (vd->mig.iface != VFM_MIG_IF_NONE && vd->mig.iface != who) {
+		vfm_err_rl(vd, "migration: this open is driven through %s, %s refused\n",
+			   vfm_mig_if_name(vd->mig.iface), vfm_mig_if_name(who));
+		return -EBUSY;
+	}
+	vd->mig.iface = who;
+	return 0;
+}
+
+/**
+ * vfm_mig_claim - use one migration interface in this open
+ * @vd: device
+ * @who: the interface
+ *
+ * The first interface used (a state change or a dirty log session through
+ * v2, an access with an effect to the migration region) keeps the open
+ * until the device is closed; the other then fails with -EBUSY.
+ */
+int vfm_mig_claim(struct vfm_dev *vd, enum vfm_mig_if who)
+{
+	int ret;
+
+	mutex_lock(&vd->mig.lock);
+	ret = vfm_mig_claim_locked(vd, who);
+	vfm_mig_unlock(vd);
+	return ret;
+}
+
+/**
+ * vfm_mig_set_state - walk the state machine to @new
+ * @vd: device
+ * @new: enum vfio_device_mig_state
+ * @who: the interface asking (claims the open for it)
+ *
+ * Returns the data file the final arc hands out (a reference for the
+ * caller), NULL, or an ERR_PTR; on failure the state is the last one
+ * reached (ERROR if an arc failed half-way).
+ */
+struct file *vfm_mig_set_state(struct vfm_dev *vd, u32 new,
+			       enum vfm_mig_if who)
+{
 	struct file *res = NULL;
 	enum vfio_device_mig_state next;
 	int ret;
 
 	mutex_lock(&vd->mig.lock);
+	ret = vfm_mig_claim_locked(vd, who);
+	if (ret) {
+		res = ERR_PTR(ret);
+		goto out_unlock;
+	}
 	if (vd->mig.state == VFIO_DEVICE_STATE_ERROR) {
 		/* vfio_mig_get_next_state() does not take ERROR as a start */
 		vfm_err_rl(vd, "migration: the device is in the ERROR state, reset it first\n");
@@ -1252,7 +1409,8 @@ static struct file *vfm_set_state(struct vfio_device *vdev,
 	if (new != vd->mig.state)
 		vd->mig.t_stop = ktime_get_ns();
 	while (new != vd->mig.state) {
-		ret = vfio_mig_get_next_state(vdev, vd->mig.state, new, &next);
+		ret = vfio_mig_get_next_state(&vd->vdev, vd->mig.state, new,
+					      &next);
 		if (ret) {
 			vfm_err_rl(vd, "migration: no way from %s to state %u\n",
 				   vfm_state_name(vd->mig.state), new);
@@ -1275,14 +1433,30 @@ out_unlock:
 	return res;
 }
 
+/**
+ * vfm_mig_get_state - the state machine's state
+ * @vd: device
+ */
+u32 vfm_mig_get_state(struct vfm_dev *vd)
+{
+	u32 state;
+
+	mutex_lock(&vd->mig.lock);
+	state = vd->mig.state;
+	vfm_mig_unlock(vd);
+	return state;
+}
+
+static struct file *vfm_set_state(struct vfio_device *vdev,
+				  enum vfio_device_mig_state new)
+{
+	return vfm_mig_set_state(to_vfm(vdev), new, VFM_MIG_IF_V2);
+}
+
 static int vfm_get_state(struct vfio_device *vdev,
 			 enum vfio_device_mig_state *state)
 {
-	struct vfm_dev *vd = to_vfm(vdev);
-
-	mutex_lock(&vd->mig.lock);
-	*state = vd->mig.state;
-	vfm_mig_unlock(vd);
+	*state = vfm_mig_get_state(to_vfm(vdev));
 	return 0;
 }
 
@@ -1336,5 +1510,6 @@ void vfm_mig_open(struct vfm_dev *vd)
 {
 	mutex_lock(&vd->mig.lock);
 	vfm_mig_reset_locked(vd);
+	vd->mig.iface = VFM_MIG_IF_NONE;
 	vfm_mig_unlock(vd);
 }

@@ -131,6 +131,7 @@ static void vfm_dev_setup(struct vfm_dev *vd, struct vfm_parent *par)
 		vfm_ring_init(&vd->rings[i], fam->ring_dir[i]);
 	vfm_mig_init(vd);
 	vfm_prefault_init(vd);
+	vfm_mreg_init(vd);
 }
 
 static int vfm_init_dev(struct vfio_device *vdev)
@@ -161,6 +162,7 @@ static void vfm_release_dev(struct vfio_device *vdev)
 	xa_destroy(&vd->pc.gone_dirty);
 	mutex_destroy(&vd->pc.lock);
 	mutex_destroy(&vd->dlog.lock);
+	mutex_destroy(&vd->mreg.lock);
 	mutex_destroy(&vd->mig.lock);
 	mutex_destroy(&vd->state_lock);
 }
@@ -174,6 +176,9 @@ static int vfm_open_device(struct vfio_device *vdev)
 
 	if (!try_module_get(vd->par->family->owner))
 		return -ENODEV;
+	ret = vfm_mreg_open(vd);
+	if (ret)
+		goto out_put;
 
 	mutex_lock(&vd->state_lock);
 	ret = vfm_domain_open(vd);
@@ -197,6 +202,8 @@ static int vfm_open_device(struct vfio_device *vdev)
 
 out_unlock:
 	mutex_unlock(&vd->state_lock);
+	vfm_mreg_close(vd);
+out_put:
 	module_put(vd->par->family->owner);
 	return ret;
 }
@@ -207,6 +214,7 @@ static void vfm_close_device(struct vfio_device *vdev)
 	struct pci_dev *pdev = vd->par->pdev;
 
 	/* Data files that outlive the device fd stop working here. */
+	vfm_mreg_close(vd);
 	vfm_mig_close(vd);
 	mutex_lock(&vd->state_lock);
 	vfm_irqs_disable(vd);
@@ -238,7 +246,9 @@ static int vfm_ioctl_get_info(struct vfm_dev *vd, unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFM_NUM_REGIONS;
+	/* The migration and prefault regions, if any, follow vfio-pci's. */
+	info.num_regions = vfm_mreg_offered(vd) ? VFM_NUM_REGIONS :
+						    VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFM_NUM_IRQS;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -328,6 +338,11 @@ static int vfm_ioctl_region_info(struct vfm_dev *vd, unsigned long arg)
 	case VFIO_PCI_ROM_REGION_INDEX:
 	case VFIO_PCI_VGA_REGION_INDEX:
 		break;
+	case VFM_MIG_REGION_INDEX:
+		if (!vfm_mreg_offered(vd))
+			return -EINVAL;
+		ret = vfm_mreg_info(vd, &info, &caps);
+		break;
 	case VFM_REGION_PREFAULT: {
 		struct vfio_region_info_cap_type cap = {
 			.header.id = VFIO_REGION_INFO_CAP_TYPE,
@@ -336,6 +351,8 @@ static int vfm_ioctl_region_info(struct vfm_dev *vd, unsigned long arg)
 			.subtype = VF_MDEV_REGION_SUBTYPE_PREFAULT,
 		};
 
+		if (!vfm_mreg_offered(vd))
+			return -EINVAL;
 		info.size = VF_MDEV_PREFAULT_REGION_SIZE;
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
@@ -409,6 +426,13 @@ static ssize_t vfm_rw(struct vfm_dev *vd, char __user *buf, size_t count,
 	loff_t pos = *ppos & VFM_OFFSET_MASK;
 	ssize_t ret;
 
+	if (index == VFM_MIG_REGION_INDEX && vfm_mreg_offered(vd)) {
+		/* It says itself what it refuses. */
+		ret = vfm_mreg_rw(vd, buf, count, pos, write);
+		if (ret > 0)
+			*ppos += ret;
+		return ret;
+	}
 	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
 		ret = vfm_config_rw(vd, buf, count, pos, write);
 	else if (index <= VFIO_PCI_BAR5_REGION_INDEX)
@@ -446,6 +470,8 @@ static int vfm_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	u64 off = (pgoff << PAGE_SHIFT) & VFM_OFFSET_MASK;
 	u64 size = vma->vm_end - vma->vm_start, len, p;
 
+	if (index == VFM_MIG_REGION_INDEX && vfm_mreg_offered(vd))
+		return vfm_mreg_mmap(vd, vma, off);
 	if (index > VFIO_PCI_BAR5_REGION_INDEX || !vd->par->bars[index] ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
@@ -579,6 +605,7 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 		   vd->dlog.on, vd->dlog.page_size, vd->dlog.reports,
 		   vd->dlog.pages, vd->dlog.last_pages, vd->dlog.last_ns);
 	mutex_unlock(&vd->dlog.lock);
+	vfm_mreg_show(vd, s);
 	mutex_lock(&vd->pc.lock);
 	seq_printf(s, "pin_cache: pages %lu max %lu misses %llu evictions %llu unmaps %llu\n",
 		   vd->pc.count, vd->pc.max, vd->stats.pc_misses,

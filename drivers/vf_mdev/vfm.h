@@ -42,7 +42,7 @@ struct eventfd_ctx;
 #define VFM_MED_SIZE		SZ_64M
 #define VFM_MED_PORT		SZ_1M
 #define VFM_ALIAS_SLOT		SZ_1M
-
+struct seq_file;
 struct vfm_dev;
 struct vfm_migf;
 struct vfm_msg_pending;
@@ -319,6 +319,13 @@ struct vfm_snap {
 	u64 stop_ns;
 };
 
+/* Which migration interface an open of the device uses. */
+enum vfm_mig_if {
+	VFM_MIG_IF_NONE,	/* none yet */
+	VFM_MIG_IF_V2,		/* VFIO migration v2 (device features) */
+	VFM_MIG_IF_REGION,	/* the migration region (mig_region.c) */
+};
+
 /**
  * struct vfm_mig - migration state of one device
  * @lock: the state machine; taken before a file's lock and before
@@ -335,6 +342,8 @@ struct vfm_snap {
  *	leaving STOP forwards the loaded tails through a fresh scan
  * @sweep: while migrating, lets go of what the device consumed
  * @t_stop: time of the last STOP request (for the stop-copy figures)
+ * @iface: enum vfm_mig_if: the interface this open uses (the first one
+ *	that had an effect), until close
  */
 struct vfm_mig {
 	struct mutex lock;	/* protects the state machine and @snap */
@@ -348,6 +357,47 @@ struct vfm_mig {
 	bool loaded;
 	struct delayed_work sweep;
 	u64 t_stop;
+	u8 iface;
+};
+
+/**
+ * struct vfm_mreg - the migration region of an open device (mig_region.c)
+ * @lock: protects everything below; taken before mig.lock
+ * @win: the data window and the dirty bitmap window (vmalloc_user(), so
+ *	that the user can mmap them), from open to close
+ * @file: the data file of the v2 session the region is driving
+ * @state: the v2 state the region last left the device in (a reset
+ *	moves the device elsewhere: the session is then over)
+ * @staged: saving: a chunk of the stream is in the data window and was
+ *	not consumed yet (by a pending_bytes read)
+ * @staged_len: its bytes
+ * @armed: resuming: data_offset was read; a data_size write may follow
+ * @bitmap_next: the next data_offset read answers the dirty bitmap's
+ *	offset (a copied_pfns read staged one)
+ * @dirty: the region runs the dirty log session (the SAVING states)
+ * @start_pfn: dirty query: first pfn
+ * @page_size: dirty query: bytes per pfn
+ * @total_pfns: dirty query: pfns asked for
+ * @chunks: stream chunks staged (saving) or taken (resuming)
+ * @bytes: stream bytes moved through the data window
+ * @queries: dirty queries answered
+ */
+struct vfm_mreg {
+	struct mutex lock;	/* protects everything below */
+	void *win;
+	struct file *file;
+	u32 state;
+	bool staged;
+	u32 staged_len;
+	bool armed;
+	bool bitmap_next;
+	bool dirty;
+	u64 start_pfn;
+	u64 page_size;
+	u64 total_pfns;
+	u64 chunks;
+	u64 bytes;
+	u64 queries;
 };
 
 /**
@@ -372,7 +422,8 @@ struct vfm_dlog {
 
 /* Device-specific regions and interrupts, after vfio-pci's. */
 enum {
-	VFM_REGION_PREFAULT = VFIO_PCI_NUM_REGIONS,
+	VFM_MIG_REGION_INDEX = VFIO_PCI_NUM_REGIONS,	/* mig_region.c */
+	VFM_REGION_PREFAULT,				/* prefault.c */
 	VFM_NUM_REGIONS
 };
 
@@ -572,6 +623,7 @@ struct vfm_parent {
  * @debugfs: debugfs directory
  * @mig: migration state
  * @dlog: DMA logging session
+ * @mreg: the migration region
  * @port: the mediator's own access to the VF (quiesce, restore, replay)
  * @msg_pending: the configuration log changes of the last message on a
  *	message ring, until the PF answers it (under @mbx_lock)
@@ -601,6 +653,7 @@ struct vfm_dev {
 	struct dentry *debugfs;
 	struct vfm_mig mig;
 	struct vfm_dlog dlog;
+	struct vfm_mreg mreg;
 	struct vfm_port port;
 	u32 port_r2c;
 	struct vfm_msg_pending *msg_pending;
@@ -731,6 +784,10 @@ int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
 extern const struct vfio_log_ops vfm_log_ops;
 u64 *vfm_dirty_collect(struct vfm_dev *vd, u64 first, u64 last,
 		       unsigned long *n);
+int vfm_dlog_begin(struct vfm_dev *vd, u64 page_size);
+#define VFM_DLOG_ALL	1	/* vfm_dlog_report(): the whole range is dirty */
+int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
+		    void (*set)(void *arg, u64 iova, u64 length), void *arg);
 void vfm_dlog_stop(struct vfm_dev *vd);
 void vfm_sweep_init(struct vfm_dev *vd);
 void vfm_migrating(struct vfm_dev *vd, bool on);
@@ -754,6 +811,26 @@ int vfm_prefault_gate(struct vfm_dev *vd, u64 pfn, u64 n);
 void vfm_prefault_forget(struct vfm_dev *vd, u64 iova, u64 length);
 ssize_t vfm_prefault_region_rw(struct vfm_dev *vd, char __user *buf,
 			       size_t count, u64 off, bool write);
+const char *vfm_mig_if_name(enum vfm_mig_if who);
+int vfm_mig_claim(struct vfm_dev *vd, enum vfm_mig_if who);
+struct file *vfm_mig_set_state(struct vfm_dev *vd, u32 new,
+			       enum vfm_mig_if who);
+u32 vfm_mig_get_state(struct vfm_dev *vd);
+ssize_t vfm_migf_read(struct file *filp, void *buf, size_t len);
+ssize_t vfm_migf_write(struct file *filp, const void *buf, size_t len);
+u64 vfm_migf_pending(struct file *filp);
+
+/* mig_region.c */
+void vfm_mreg_init(struct vfm_dev *vd);
+int vfm_mreg_open(struct vfm_dev *vd);
+void vfm_mreg_close(struct vfm_dev *vd);
+bool vfm_mreg_offered(struct vfm_dev *vd);
+int vfm_mreg_info(struct vfm_dev *vd, struct vfio_region_info *info,
+		  struct vfio_info_cap *caps);
+ssize_t vfm_mreg_rw(struct vfm_dev *vd, char __user *buf, size_t count,
+		    loff_t pos, bool write);
+int vfm_mreg_mmap(struct vfm_dev *vd, struct vm_area_struct *vma, u64 off);
+void vfm_mreg_show(struct vfm_dev *vd, struct seq_file *s);
 
 /* pf.c */
 void vfm_port_init(struct vfm_dev *vd);

@@ -15,6 +15,11 @@
 #                      PF as an operator would) over a UNIX socket, driven
 #                      through both QEMUs' QMP sockets, and then back to a
 #                      third QEMU on VF 0; see "Migration" below
+#   qemu72_migrate_*   the same migration, there and back, with QEMU 7.2
+#                      (-device vfio-pci,sysfsdev=...,x-enable-migration=on):
+#                      VFIO migration v1 through vfmdev's migration region,
+#                      type1 dirty tracking; both mdevs' debugfs must show
+#                      that the region carried the stream
 #
 # L2 is the rig's own kernel with an initramfs of busybox and igbvf
 # (scripts/l2-initramfs.sh, at /vfmdev/l2/); Linux's igbvf brings the VFs
@@ -82,7 +87,9 @@ qemu10_migrate_no_warnings
 qemu10_vfio_pci_boot qemu10_vfio_pci_igbvf_link qemu10_vfio_pci_ping
 qemu10_vfio_pci_vf_to_vf qemu10_vfio_pci_no_warnings
 qemu72_mdev_boot qemu72_mdev_igbvf_link qemu72_mdev_ping qemu72_mdev_counters
-qemu72_mdev_no_warnings"
+qemu72_mdev_no_warnings
+qemu72_migrate_completes qemu72_migrate_pings_resume qemu72_migrate_no_reset
+qemu72_migrate_region qemu72_migrate_no_warnings"
 
 # --- The QMP helper -----------------------------------------------------------
 # write_helper: (on stdout) the Python program that drives a migration
@@ -767,6 +774,13 @@ else
 fi
 # The line QEMU prints for each mdev with enable-migration=on (QEMU 10.0).
 MIG_TYPE1_WARNING="VFIO device doesn't support device and IOMMU dirty tracking"
+# QEMU 7.2's trace of the device's migration (v1, the region): its state
+# writes, the chunks, the stop; not the per-iteration pending_bytes reads.
+MIG_TRACE72="-trace enable=vm_state_notify
+-trace enable=vfio_migration_* -trace enable=vfio_vmstate_change
+-trace enable=vfio_save_setup -trace enable=vfio_save_buffer
+-trace enable=vfio_save_iterate -trace enable=vfio_save_complete_precopy
+-trace enable=vfio_load_state_device_data -trace enable=vfio_load_cleanup"
 # What QEMU traces for the figures (-D file, -msg timestamp=on): the
 # downtime's checkpoints and per-section times, the VFIO device's state
 # changes and data, switchover-ack.
@@ -775,13 +789,36 @@ MIG_TRACE="-trace enable=vmstate_downtime_* -trace enable=vfio_migration_set_*
 -trace enable=vfio_save_complete_precopy -trace enable=vfio_load_state_device_data
 -trace enable=loadvm_approve_switchover -trace enable=loadvm_state_switchover_ack_needed"
 
+# mig_vmm 10|72: the VMM of the next migration runs. QEMU 10: VFIO migration
+# v2 with the dirty tracking above and capabilities return-path and
+# switchover-ack; QEMU 7.2: the migration region (x-enable-migration=on),
+# type1 dirty tracking always, no capabilities (7.2 has no switchover-ack),
+# and nothing printed.
+mig_vmm() {
+	case "$1" in
+	10)
+		mig_qemu=$Q10 mig_qopts= mig_trace=$MIG_TRACE
+		mig_devopt=$MIG_DEVOPT mig_dirty=$MIG_DIRTY
+		mig_caps=return-path,switchover-ack
+		mig_warn=
+		[ "$MIG_DIRTY" != type1 ] || mig_warn=$MIG_TYPE1_WARNING
+		;;
+	72)
+		mig_qemu=$Q72/usr/bin/qemu-system-x86_64
+		mig_qopts="-L $Q72/usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu"
+		mig_trace=$MIG_TRACE72 mig_devopt=,x-enable-migration=on
+		mig_dirty="type1 (the migration region)" mig_caps= mig_warn=
+		;;
+	esac
+}
+
 # mig_devs KIND I: the -device options of QEMU I of a run of KIND.
 mig_devs() {
 	case "$1" in
 	mdev)
 		local u=$MIG_UA
 		[ $(($2 % 2)) = 0 ] || u=$MIG_UB
-		echo "$RP -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$u,bus=rp1$MIG_DEVOPT"
+		echo "$RP -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$u,bus=rp1$mig_devopt"
 		;;
 	virtio)
 		echo "$RP -netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=$MIG_VMAC,bus=rp1"
@@ -798,15 +835,15 @@ mig_start() {
 	mkdir -p "$d"
 	mkfifo "$d/ctl.in"
 	: > "$d/ctl.out"
-	echo "# ${run##*/}: QEMU $1: chroot /host ${Q10##*/} ... -qmp unix:$qd/qmp.sock,server=on,wait=off $2${3:+ -incoming $3}"
+	echo "# ${run##*/}: QEMU $1: chroot /host $mig_qemu ... -qmp unix:$qd/qmp.sock,server=on,wait=off $2${3:+ -incoming $3}"
 	# Word splitting of the option strings is intended.
-	chroot /host "$Q10" -accel kvm -cpu host -machine q35 -m 192M -smp 1 \
+	chroot /host "$mig_qemu" $mig_qopts -accel kvm -cpu host -machine q35 -m 192M -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$QDIR/l2.kernel" -initrd "$QDIR/l2.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet pci=noearly,lastbus=0 mitigations=off tsc=reliable $mig_append" \
 		-serial "file:$qd/console.log" -serial "pipe:$qd/ctl" \
 		-qmp "unix:$qd/qmp.sock,server=on,wait=off" \
-		-msg timestamp=on -D "$qd/trace.log" $MIG_TRACE \
+		-msg timestamp=on -D "$qd/trace.log" $mig_trace \
 		$2 ${3:+-incoming "$3"} > "$d/qemu.log" 2>&1 < /dev/null &
 	eval "mig_pid$1=$!"
 	QPIDS="$QPIDS $!"
@@ -900,7 +937,7 @@ mig_run() {
 				--src "$QDIR/$name/q$((i - 1))/qmp.sock" \
 				--dst "$QDIR/$name/q$i/qmp.sock" \
 				--uri "unix:$QDIR/$name/q$i/mig.sock" \
-				--timeout "$MIG_TMO" --quit-src \
+				--caps "$mig_caps" --timeout "$MIG_TMO" --quit-src \
 				--src-trace "$QDIR/$name/q$((i - 1))/trace.log" \
 				--dst-trace "$QDIR/$name/q$i/trace.log" > "$run/mig$i.txt" 2>&1
 			sed "s/^/# $name: migration $i: /" "$run/mig$i.txt"
@@ -957,8 +994,15 @@ mig_run() {
 mig_fig() { tr ' ' '\n' < "$1" | sed -n "s/^$2=//p" | head -n 1; }
 # mig_summary I: one migration's figures, for a case's message.
 mig_summary() {
-	local f=$run/mig$1.txt
-	echo "downtime $(mig_fig "$f" downtime_ms) ms (stop to running $(mig_fig "$f" full_downtime_ms) ms, device $(mig_fig "$f" device_ms) ms), total $(mig_fig "$f" total_ms) ms, device state $(mig_fig "$f" vfio_bytes) B, switchover-acks $(mig_fig "$f" switchover_acks)"
+	local f=$run/mig$1.txt s
+	s="downtime $(mig_fig "$f" downtime_ms) ms"
+	# The trace's figures, where this QEMU traces its downtime (10, not 7.2).
+	grep -q '^trace .*full_downtime_ms=' "$f" &&
+		s="$s (stop to running $(mig_fig "$f" full_downtime_ms) ms, device $(mig_fig "$f" device_ms) ms)"
+	s="$s, total $(mig_fig "$f" total_ms) ms, device state $(mig_fig "$f" vfio_bytes) B"
+	grep -q '^trace .*switchover_acks=' "$f" &&
+		s="$s, switchover-acks $(mig_fig "$f" switchover_acks)"
+	echo "$s"
 }
 
 # check_migrated CASE ROUNDS: every migration completed, the destination ran.
@@ -982,7 +1026,7 @@ check_migrated() {
 		msg="$msg; $i: $(mig_summary "$i")"
 		i=$((i + 1))
 	done
-	ok "$1" "$MIG_DIRTY dirty tracking$msg"
+	ok "$1" "$mig_dirty dirty tracking$msg"
 }
 
 # check_pings_resume CASE: L2's pings went on across the migrations: replies
@@ -1039,15 +1083,15 @@ check_no_reset() {
 }
 
 # check_mig_clean CASE: as check_clean, over every QEMU of the run; on a
-# kernel without DMA logging each mdev QEMU may print the type1 warning
-# (MIG_TYPE1_WARNING), once.
+# kernel without DMA logging each mdev QEMU 10 may print the type1 warning
+# (MIG_TYPE1_WARNING, in $mig_warn), once.
 check_mig_clean() {
 	local q=0 w=0 k l d
 	for d in "$run"/q*; do
 		[ -f "$d/qemu.log" ] || continue
-		if [ "$MIG_DIRTY" = type1 ] && [ "$mig_kind" = mdev ]; then
-			w=$((w + $(grep -cF "$MIG_TYPE1_WARNING" "$d/qemu.log")))
-			q=$((q + $(grep -vF "$MIG_TYPE1_WARNING" "$d/qemu.log" | grep -c .)))
+		if [ -n "$mig_warn" ] && [ "$mig_kind" = mdev ]; then
+			w=$((w + $(grep -cF "$mig_warn" "$d/qemu.log")))
+			q=$((q + $(grep -vF "$mig_warn" "$d/qemu.log" | grep -c .)))
 		else
 			q=$((q + $(grep -c . "$d/qemu.log")))
 		fi
@@ -1064,11 +1108,59 @@ check_mig_clean() {
 	elif [ "$q" -gt 0 ] || [ "$k" -gt 0 ] || [ "$l" -gt 0 ]; then
 		cat "$run"/q*/console.log | tr -d '\r' | grep '^l2 klog: ' | sed 's/^/# /'
 		sed 's/^/# l1 klog: /' "$run/l1klog"
-		fail "$1" "QEMU printed $q line(s) (besides $w expected type1 warning(s)), L2's kernel $k warning(s), the rig's kernel $l$([ "$q" -eq 0 ] || echo "; QEMU's first: $(cat "$run"/q*/qemu.log | grep -vF "$MIG_TYPE1_WARNING" | head -n 1)")"
+		fail "$1" "QEMU printed $q line(s) (besides $w expected type1 warning(s)), L2's kernel $k warning(s), the rig's kernel $l$([ "$q" -eq 0 ] || echo "; QEMU's first: $(cat "$run"/q*/qemu.log | grep -vF "${mig_warn:-@none@}" | head -n 1)")"
 	elif [ "$w" -gt 0 ]; then
 		ok "$1" "QEMU's expected enable-migration=on warning (type1 dirty tracking): $w"
 	else
 		ok "$1"
+	fi
+}
+
+# dev72 I: the VFIO device's share of migration I's downtime with QEMU 7.2,
+# from the traces (QEMU 7.2 has no downtime checkpoints): on the source,
+# from the VM stop (vm_state_notify running 0) to the device stopped
+# (device_state SAVING written) and from the second SAVING write to STOP
+# written (reading the stream); on the destination, from the VM start
+# (vm_state_notify running 1) to the device running (RESUMING -> RUNNING:
+# load, restore, restart). Both bounds include QEMU's own work around the
+# writes.
+dev72() {
+	local s=$run/q$(($1 - 1))/trace.log d=$run/q$1/trace.log
+	awk '
+		function t(l) { sub(/^[0-9]+@/, "", l); return l + 0 }
+		/:vm_state_notify .*running 0/ { stop = t($0); s2 = 0 }
+		/:vfio_migration_set_state .* state 2$/ && stop {
+			if (!s2) { s2 = t($0); arc = s2 - stop } else save0 = t($0)
+		}
+		/:vfio_migration_set_state .* state 0$/ && save0 { save = t($0) - save0 }
+		END { printf "stop %.1f ms, then from the second SAVING to STOP (the stream read) %.1f ms", arc * 1000, save * 1000 }' "$s"
+	awk '
+		function t(l) { sub(/^[0-9]+@/, "", l); return l + 0 }
+		/:vm_state_notify .*running 1/ { go = t($0) }
+		/:vfio_migration_set_state .* state 1$/ && go && !run { run = t($0) - go }
+		END { printf "; restore %.1f ms", run * 1000 }' "$d"
+}
+
+# check_region CASE: QEMU 7.2 drove the migrations through the migration
+# region: the running destination's mdev is driven through it and took
+# chunks of the stream there, and the other mdev (a destination, then a
+# source, now closed) moved chunks through it too.
+check_region() {
+	local u a c bad= msg=
+	for u in $MIG_UA $MIG_UB; do
+		a=$run/after.$u
+		c=$(awk '$1 == "mig_region:" { for (i = 2; i < NF; i++) if ($i == "chunks") print $(i + 1) }' "$a" 2>/dev/null)
+		msg="$msg ${u%%-*}: $(grep '^mig_region:' "$a" 2>/dev/null);"
+		[ "${c:-0}" -gt 0 ] || bad="$bad ${u%%-*}: no chunk through the region;"
+	done
+	u=$MIG_UA
+	[ $((mig_cur % 2)) = 0 ] || u=$MIG_UB
+	grep -q '^mig_region: interface the migration region ' "$run/after.$u" 2>/dev/null ||
+		bad="$bad the running destination (${u%%-*}) is not driven through the region;"
+	if [ -n "$bad" ]; then
+		fail "$1" "$bad (seen:$msg)"
+	else
+		ok "$1" "${msg% ;}"
 	fi
 }
 
@@ -1079,6 +1171,7 @@ M0=$(vf_mac "$VF0") M1=$(vf_mac "$VF1") M2=$(vf_mac "$VF2") M3=$(vf_mac "$VF3")
 echo "# PF $VFMDEV_PF ($pfdev) $PF_IP; VFs $VF0 $M0, $VF1 $M1, $VF2 $M2, $VF3 $M3"
 APPEND2="vmm.peer=$PF_IP vmm.count=$COUNT"
 Q10=/usr/bin/qemu-system-x86_64
+Q72=${QEMU72:-/var/cache/vfmdev/qemu-7.2}
 RP="-device pcie-root-port,id=rp1,chassis=1,slot=1 -device pcie-root-port,id=rp2,chassis=2,slot=2"
 echo "# $(chroot /host $Q10 --version | head -n 1)"
 
@@ -1121,6 +1214,7 @@ bench() {
 	[ "$(nproc)" -ge 2 ] ||
 		skip_all "one vCPU here; a nested guest needs two (make bench runs this in its two-vCPU boot)"
 	echo "# QEMU 10 live migration of L2, $rounds migrations per NIC; dirty tracking for the mdev: $MIG_DIRTY"
+	mig_vmm 10
 	if ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid ||
 	   ! $IP link set "$pfdev" vf 1 mac "$M0"; then
 		echo "# could not set up the mdevs"
@@ -1216,6 +1310,7 @@ else
 	# The operator's part: the destination VF gets the guest's MAC.
 	echo "# $P: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
 	echo "# $P: dirty tracking: $MIG_DIRTY; -device vfio-pci,sysfsdev=...$MIG_DEVOPT"
+	mig_vmm 10
 	mig_kind=mdev mig_l2ip=10.77.0.2/24
 	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
 	mig_run $P mdev "$MIG_ROUNDS"
@@ -1250,7 +1345,6 @@ cleanup
 
 # QEMU 7.2, one mdev.
 P=qemu72_mdev
-Q72=${QEMU72:-/var/cache/vfmdev/qemu-7.2}
 run=
 if ! selected $P; then
 	skip_run $P "not selected (vmm_qemu.only=$only)" boot igbvf_link ping counters no_warnings
@@ -1276,6 +1370,46 @@ else
 	check_clean ${P}_no_warnings
 fi
 cleanup
+
+# QEMU 7.2 migrates L2 from an mdev on VF 0 to one on VF 1, and back,
+# through vfmdev's migration region (VFIO migration v1).
+P=qemu72_migrate
+MCASES="completes pings_resume no_reset region no_warnings"
+MIG_ROUNDS=${VMM_MIG_ROUNDS:-2}
+run=
+if ! selected $P; then
+	skip_run $P "not selected (vmm_qemu.only=$only)" $MCASES
+elif [ "$mdev_ok" = 0 ]; then
+	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" $MCASES
+elif [ ! -x "/host$Q72/usr/bin/qemu-system-x86_64" ]; then
+	skip_run $P "no QEMU 7.2 at $Q72 on the host (scripts/deps.sh extracts it)" $MCASES
+elif [ -n "$l2_missing" ]; then
+	fail_run $P "$l2_missing" $MCASES
+elif ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid; then
+	fail_run $P "could not create the mdevs (see the kernel log)" $MCASES
+elif ! $IP link set "$pfdev" vf 1 mac "$M0"; then
+	fail_run $P "the PF refused VF 1 the MAC $M0" $MCASES
+else
+	$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
+	echo "# $P: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
+	mig_vmm 72
+	echo "# $P: $(chroot /host "$mig_qemu" --version | head -n 1); -device vfio-pci,sysfsdev=...$mig_devopt"
+	mig_kind=mdev mig_l2ip=10.77.0.2/24
+	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
+	mig_run $P mdev "$MIG_ROUNDS"
+	check_migrated ${P}_completes "$MIG_ROUNDS"
+	i=1
+	while [ "$i" -le "$mig_done" ]; do
+		echo "# $P: migration $i: the device's share (QEMU's traces): $(dev72 "$i")"
+		i=$((i + 1))
+	done
+	check_pings_resume ${P}_pings_resume
+	check_no_reset ${P}_no_reset
+	check_region ${P}_region
+	check_mig_clean ${P}_no_warnings
+fi
+cleanup
+vf_mac "$VF1" > /dev/null
 
 echo "# vmm_qemu: $(secs "$t_all" "$(uptime_s)") s for all runs"
 echo "# Totals: pass:$((n - nfail)) fail:$nfail"

@@ -436,4 +436,83 @@ struct vf_mdev_prefault_cmd {
 	struct vf_mdev_prefault_range ranges[];
 };
 
+/*
+ * The migration region ("v8" draft ABI)
+ * -------------------------------------
+ * For VMMs built for the VFIO migration region protocol (QEMU 5.2 to 7.2
+ * with x-enable-migration=on): an extra device region found by its type
+ * capability, VFIO_REGION_TYPE_MIGRATION_DEPRECATED /
+ * VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED (linux/vfio.h), READ | WRITE |
+ * MMAP.  It drives the same state machine, stream and dirty log as VFIO
+ * migration v2; one open of the device uses one of the two interfaces,
+ * the first it touches (the other then fails with EBUSY).
+ *
+ * Offset 0 holds struct vf_mdev_mig_region; the data window and the dirty
+ * bitmap window follow, each page aligned, each announced as an area of
+ * the sparse-mmap capability.  A user learns where each one is from
+ * data_offset, never from a constant.
+ *
+ * Fields are accessed one at a time, whole and at their offset (4 bytes
+ * for device_state and reserved, 8 for the others), with pread/pwrite on
+ * the device fd: any other size or offset fails with EINVAL, a read of a
+ * write-only field or a write of a read-only one with EPERM.  The windows
+ * take accesses of any size and alignment inside them, and mmap.
+ *
+ * device_state (read/write): VFIO_DEVICE_STATE_V1_* bits of linux/vfio.h.
+ *	0 STOP, RUNNING, SAVING | RUNNING (pre-copy), SAVING (stop-and-copy),
+ *	RESUMING; SAVING | RESUMING reads back when the device failed (reset
+ *	it with VFIO_DEVICE_RESET).  Any other value, or bits 3-31, EINVAL.
+ * reserved (read/write): reads 0; a write of anything else fails (EINVAL).
+ * pending_bytes (read-only): saving: bytes of the stream not yet consumed;
+ *	reading it consumes the chunk staged by the last data_offset read.
+ *	0 outside the SAVING states.
+ * data_offset (read-only): saving: stages the next chunk of the stream in
+ *	the data window (unless one is staged and not yet consumed) and
+ *	returns the window's offset; resuming: returns it, and the next
+ *	data_size write may follow.  Right after a copied_pfns read that
+ *	returned a count: the offset of the dirty bitmap, staging nothing.
+ * data_size (read/write): saving: the bytes of the staged chunk (0: none
+ *	for now in pre-copy, the end in stop-and-copy); resuming: write the
+ *	bytes just written at data_offset; they are consumed (checked and
+ *	taken by the stream decoder) before the write returns.
+ * start_pfn, page_size, total_pfns (write-only): a dirty-page query, pfns
+ *	in units of page_size (a power of 2, at least 4096).
+ * copied_pfns (read-only): answers the query while saving: NONE (nothing
+ *	dirty in the range), ALL (take all of the rest of the range as
+ *	dirty), or the number of pfns from start_pfn whose bitmap is now at
+ *	the offset the next data_offset read returns (bit i, little-endian
+ *	64-bit words, is pfn start_pfn + i); the user advances start_pfn and
+ *	asks again for the rest.
+ *
+ * Documentation/migration-region.rst describes the protocol, the mapping
+ * onto the v2 states and the dirty log.
+ */
+
+/**
+ * struct vf_mdev_mig_region - offset 0 of the migration region (64 bytes)
+ * @device_state: VFIO_DEVICE_STATE_V1_* bits
+ * @reserved: zero
+ * @pending_bytes: stream bytes not yet read (saving)
+ * @data_offset: where the data (or dirty bitmap) is in the region
+ * @data_size: bytes of the chunk at @data_offset
+ * @start_pfn: first pfn of a dirty query
+ * @page_size: bytes per pfn of a dirty query
+ * @total_pfns: pfns in a dirty query
+ * @copied_pfns: the query's answer
+ */
+struct vf_mdev_mig_region {
+	__u32 device_state;
+	__u32 reserved;
+	__aligned_u64 pending_bytes;
+	__aligned_u64 data_offset;
+	__aligned_u64 data_size;
+	__aligned_u64 start_pfn;
+	__aligned_u64 page_size;
+	__aligned_u64 total_pfns;
+	__aligned_u64 copied_pfns;
+};
+
+#define VF_MDEV_MIG_DIRTY_PFNS_NONE	0ULL
+#define VF_MDEV_MIG_DIRTY_PFNS_ALL	(~0ULL)
+
 #endif /* _UAPI_LINUX_VF_MDEV_H */
