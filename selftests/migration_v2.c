@@ -471,12 +471,8 @@ FIXTURE_TEARDOWN(mig)
 		free(c->reg[i].cpu_bm);
 	}
 	/* B had A's MAC: give it one of its own again. */
-	if (c->set.n > B) {
-		__u8 mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
-
-		mac[5] += c->set.vf_index[B];
-		vfm_set_mac(&c->set, B, mac);
-	}
+	if (c->set.n > B)
+		vfm_set_mac_default(&c->set, B);
 	vfm_set_teardown(&c->set);
 	if (c->kmsg >= 0 && !vfm_kmsg_scan(c->kmsg, &k)) {
 		EXPECT_EQ(0, k.splats) TH_LOG("kernel: %s", k.first_splat);
