@@ -6,8 +6,10 @@
 #
 #   demo    scripts/guest/demo.sh, its output shown live, then the verdict
 #           of the kernel-log scan
-#   bench   every benchmark program (selftests/build/bench_*), live; those
-#           with a nested VMM (bench_vmm_*) in a second, two-vCPU boot
+#   bench   every benchmark program (selftests/build/bench_*), live;
+#           BENCH_PROGS=NAME,... runs only those (see
+#           scripts/guest/job-bench.sh for the names); those with a nested
+#           VMM (bench_vmm_*) in a second, two-vCPU boot
 #   soak    test programs over and over (SOAK_PROGS, comma-separated;
 #           SOAK_ROUNDS), for the emulator's stability
 #   shell   an interactive shell in the guest on this terminal
@@ -75,7 +77,8 @@ bench)
 		exit 0
 	fi
 	rc=0
-	bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
+	RIG_APPEND="${RIG_APPEND:-}${BENCH_PROGS:+${RIG_APPEND:+ }vfmdev.bench=$BENCH_PROGS}" \
+		bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
 	verdict "$out" || rc=1
 	# Benchmarks that run a nested VMM (bench_vmm_*) need two vCPUs: a
 	# second boot, job vmm (see RIG_SMP in rig.sh), told to run them.
@@ -90,7 +93,9 @@ bench)
 	cat "${logs[@]}" | tr -d '\r' | grep '^bench: ' > "$out/figures.txt" || true
 	if [ -s "$out/figures.txt" ]; then
 		echo
-		echo "== bench figures (QEMU TCG: absolute numbers are emulation speeds; compare ratios)"
+		echo "== bench figures, $KNAME kernel (QEMU TCG: absolute numbers are emulation speeds; compare ratios)"
+		[ "$KNAME" = stock ] ||
+			echo "== ($KNAME: an instrumented kernel's absolute numbers compare with nothing; only its ratios do)"
 		cat "$out/figures.txt"
 		echo "== (also in ${out#"$VFMDEV_TOP"/}/figures.txt)"
 	fi

@@ -26,12 +26,43 @@
  *
  * The same VF bound to vfio-pci is the reference: there every write is a
  * plain register write (pwrite, and a store through the mmap as a guest
- * does).  Rounds alternate mdev and vfio-pci; within a round the batch
- * sizes are interleaved, each tail write next to a plain one.
+ * does).  Rounds alternate the modes; within a round the batch sizes are
+ * interleaved, each tail write next to a plain one.
+ *
+ * The dirty bookkeeping of a live migration, on the same mdev path (each
+ * set up after the rings, the warm-up run in it):
+ *
+ *   mdev_dlog           a VFIO DMA logging session over every mapping of
+ *                       the device (DMA_LOGGING_START), no migration state;
+ *   mdev_dlog_precopy   the same with the device in PRE_COPY (what a VMM
+ *                       does with a device that logs its own DMA; not
+ *                       measured unless -m asks, the rig having 4 VFs);
+ *   mdev_type1_precopy  the type1 container's dirty tracking
+ *                       (VFIO_IOMMU_DIRTY_PAGES START) and PRE_COPY (what
+ *                       a VMM does with a device without DMA logging): the
+ *                       pin cache keeps only what is posted, and a sweep
+ *                       every 20 ms lets go of what the device consumed
+ *                       (here: every slot outside [head, tail), the queue
+ *                       never fetching), so that the doorbell finds those
+ *                       slots empty and a buffer the sweep unpinned is
+ *                       pinned again;
+ *   mdev_again          plain mdev once more, on another VF: the control,
+ *                       whose difference from mdev is the method's noise.
+ *
+ * The mdev modes of a round are open at once, one VF each, and measured
+ * interleaved (each iteration gives every mode its turn for every batch
+ * size), so that the machine's changing load reaches each alike; each
+ * mode's mediation per descriptor is compared with plain mdev's.  DMA
+ * logging exists only on a kernel with CONFIG_IOMMUFD_DRIVER (the rig's
+ * debug kernel): elsewhere those modes say they are not available.  On the
+ * debug kernel (KASAN, lockdep) absolute times are not comparable with
+ * Debian's kernel's; the ratios are.
  *
  *   bench_doorbell [-q tx|rx] [-r rounds] [-w warm iterations]
  *                  [-c cold iterations] [-R ring] [-b 1,8,32,128]
  *                  [-p plain register offset]
+ *                  [-m mdev,vfio_pci,mdev_dlog,mdev_type1_precopy,
+ *                      mdev_again,mdev_dlog_precopy]
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -42,13 +73,53 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "mig.h"
 #include "testenv.h"
 
 #define DB_MAX_SIZES	8
 #define DB_PAGE		4096ULL
-#define DB_NB		2	/* backends */
-#define DB_MDEV		0
-#define DB_VFIO		1
+
+/*
+ * The modes measured, in the order of a round.  The mdev modes of a round
+ * run on one VF each, at most VFM_SET_MAX of them (the rig has 4 VFs).
+ */
+enum {
+	DB_MDEV,
+	DB_VFIO,
+	DB_DLOG,
+	DB_T1_PRE,
+	DB_AGAIN,
+	DB_DLOG_PRE,
+	DB_NB
+};
+
+struct db_mode {
+	const char *tag;	/* figure names, -m */
+	const char *label;	/* the table */
+	enum vfm_backend backend;
+	bool dlog;		/* a DMA logging session */
+	bool type1;		/* the container's dirty tracking */
+	bool precopy;		/* the device in PRE_COPY */
+	bool control;		/* plain mdev again: the method's noise */
+	bool def;		/* measured unless -m says otherwise */
+};
+
+static const struct db_mode db_modes[DB_NB] = {
+	[DB_MDEV] = { "mdev", "mdev", VFM_BACKEND_MDEV, .def = true },
+	[DB_VFIO] = { "vfio_pci", "vfio-pci", VFM_BACKEND_VFIO_PCI,
+		      .def = true },
+	[DB_DLOG] = { "mdev_dlog", "mdev+dlog", VFM_BACKEND_MDEV,
+		      .dlog = true, .def = true },
+	[DB_T1_PRE] = { "mdev_type1_precopy", "mdev+t1+pre", VFM_BACKEND_MDEV,
+			.type1 = true, .precopy = true, .def = true },
+	[DB_AGAIN] = { "mdev_again", "mdev again", VFM_BACKEND_MDEV,
+		       .control = true, .def = true },
+	[DB_DLOG_PRE] = { "mdev_dlog_precopy", "mdev+dlog+pre",
+			  VFM_BACKEND_MDEV, .dlog = true, .precopy = true },
+};
+
+/* The largest growth of warm mediation per descriptor the log may cause. */
+#define DB_DIRTY_TARGET	1.10
 
 struct db_opts {
 	unsigned int rounds;
@@ -59,10 +130,12 @@ struct db_opts {
 	unsigned int sizes[DB_MAX_SIZES];
 	__u32 plain_off;
 	bool rx;		/* post RX descriptors, queue enabled */
+	bool mode[DB_NB];	/* the modes to measure */
 };
 
 struct db_results {
 	bool have[DB_NB];
+	bool unavailable[DB_NB];	/* not on this kernel or rig */
 	char why[DB_NB][256];
 	unsigned int rounds[DB_NB];
 	struct vfm_samples plain[DB_NB];
@@ -70,12 +143,12 @@ struct db_results {
 	struct vfm_samples tail[DB_NB][2][DB_MAX_SIZES];
 	struct vfm_samples mmap_plain;
 	struct vfm_samples mmap_tail[DB_MAX_SIZES];
-	bool have_ctr;
-	struct vfm_mdev_counters ctr[2];	/* mdev, warm and cold phases */
+	bool have_ctr[DB_NB];
+	struct vfm_mdev_counters ctr[DB_NB][2];	/* warm and cold phases */
 };
 
 struct db_dev {
-	struct vfm_pair p;
+	struct vfm_dev *dev;
 	struct igbvf_guest g;
 	bool up;
 	int b;
@@ -90,18 +163,19 @@ struct db_dev {
 	struct vfm_dma *cold;
 	unsigned int cold_next;
 	unsigned int cold_pages;
+	bool dlog_on;		/* a DMA logging session is open */
+	bool type1_on;		/* the container tracks dirty pages */
+	int sfd;		/* PRE_COPY: the saving fd, else -1 */
+	struct vfm_mdev_counters c0;	/* at the start of a phase */
+	bool have_c0;
 };
-
-static const enum vfm_backend db_backend[DB_NB] = {
-	VFM_BACKEND_MDEV, VFM_BACKEND_VFIO_PCI,
-};
-
-static const char *const db_tag[DB_NB] = { "mdev", "vfio_pci" };
 
 static void db_usage(const char *argv0)
 {
 	fprintf(stderr,
-		"%s [-q tx|rx] [-r rounds] [-w warm] [-c cold] [-R ring] [-b 1,8,32,128] [-p off]\n",
+		"%s [-q tx|rx] [-r rounds] [-w warm] [-c cold] [-R ring] [-b 1,8,32,128] [-p off]\n"
+		"    [-m mode,...]  modes: mdev vfio_pci mdev_dlog mdev_type1_precopy mdev_again\n"
+		"                   mdev_dlog_precopy (at most 4 mdev modes)\n",
 		argv0);
 	exit(2);
 }
@@ -115,40 +189,98 @@ static unsigned int db_sum_sizes(const struct db_opts *o)
 	return n;
 }
 
+static bool db_is_mdev(int b)
+{
+	return db_modes[b].backend == VFM_BACKEND_MDEV;
+}
+
+/* The migration the mode runs in ends; the device runs on its own. */
+static void db_mode_end(struct db_dev *d)
+{
+	if (d->sfd >= 0) {
+		vfm_mig_set(d->dev, VFIO_DEVICE_STATE_RUNNING, NULL);
+		close(d->sfd);
+		d->sfd = -1;
+	}
+	if (d->dlog_on)
+		vfm_dlog_stop(d->dev);
+	d->dlog_on = false;
+	if (d->type1_on)
+		vfm_dirty_stop(d->dev);
+	d->type1_on = false;
+}
+
+/*
+ * The mode's dirty bookkeeping, after the rings are set up (a VMM starts
+ * it on a running device): a DMA logging session over every mapping, or
+ * the container's tracking; then PRE_COPY.  -ENODEV when this kernel has
+ * no DMA logging.
+ */
+static int db_mode_start(struct db_dev *d, char *why, size_t len)
+{
+	const struct db_mode *m = &db_modes[d->b];
+	struct vfm_dev *dev = d->dev;
+	struct vfm_dma *dma[VFM_MAX_DMA];
+	int i, n = 0, ret;
+
+	if (m->dlog) {
+		if (vfm_dlog_probe(dev)) {
+			snprintf(why, len,
+				 "not available: this kernel offers no DMA logging (it needs CONFIG_IOMMUFD_DRIVER; Debian's 6.12 has none, the debug kernel has it)");
+			return -ENODEV;
+		}
+		for (i = 0; i < VFM_MAX_DMA; i++)
+			if (dev->dma[i].used)
+				dma[n++] = &dev->dma[i];
+		ret = vfm_dlog_start(dev, dma, n);
+		if (ret)
+			return ret;
+		d->dlog_on = true;
+	}
+	if (m->type1) {
+		ret = vfm_dirty_start(dev);
+		if (ret)
+			return ret;
+		d->type1_on = true;
+	}
+	if (m->precopy) {
+		ret = vfm_mig_set(dev, VFIO_DEVICE_STATE_PRE_COPY, &d->sfd);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Undo db_setup(); the device stays open. */
 static void db_teardown(struct db_dev *d)
 {
+	if (!d->dev)
+		return;
+	db_mode_end(d);
 	if (d->up)
 		igbvf_fini(&d->g);
 	d->up = false;
-	if (d->cold && d->p.opened[0])
-		vfm_dma_free(&d->p.dev[0], d->cold);
+	if (d->cold)
+		vfm_dma_free(d->dev, d->cold);
 	d->cold = NULL;
-	vfm_pair_teardown(&d->p);
+	d->dev = NULL;
 }
 
-/* One VF of backend @b, an igbvf guest on it with a big ring to post on. */
-static int db_setup(struct db_dev *d, int b, const struct db_opts *o,
-		    bool cold, char *why, size_t len)
+/*
+ * An igbvf guest on the open device @dev, in mode @b, with a big ring to
+ * post on (and pages never posted, for the cold phase).
+ */
+static int db_setup(struct db_dev *d, struct vfm_dev *dev, int b,
+		    const struct db_opts *o, bool cold, char *why, size_t len)
 {
-	struct vfm_dev *dev;
 	struct vfm_region *bar0;
 	struct igbvf_cfg cfg;
 	int ret;
 
 	memset(d, 0, sizeof(*d));
+	d->dev = dev;
 	d->b = b;
-	ret = vfm_env_prepare(&d->p, db_backend[b], 1, why, len);
-	if (ret)
-		goto fail;
-	ret = vfm_pair_create(&d->p, 0);
-	if (ret)
-		goto fail;
-	dev = &d->p.dev[0];
-	ret = vfm_open(dev, db_backend[b], vfm_pair_name(&d->p, 0));
-	if (ret)
-		goto fail;
-	d->p.opened[0] = true;
-
+	d->sfd = -1;
 	igbvf_cfg_default(&cfg);
 	cfg.rx_count = o->rx ? o->ring : 64;
 	cfg.tx_count = o->rx ? 64 : o->ring;
@@ -178,7 +310,7 @@ static int db_setup(struct db_dev *d, int b, const struct db_opts *o,
 			      &d->plain_val);
 	if (ret)
 		goto fail;
-	if (db_backend[b] == VFM_BACKEND_VFIO_PCI) {
+	if (db_modes[b].backend == VFM_BACKEND_VFIO_PCI) {
 		d->plain_mm = vfm_region_ptr(dev, VFIO_PCI_BAR0_REGION_INDEX,
 					     o->plain_off, 4);
 		d->tail_mm = vfm_region_ptr(dev, VFIO_PCI_BAR0_REGION_INDEX,
@@ -193,6 +325,9 @@ static int db_setup(struct db_dev *d, int b, const struct db_opts *o,
 			goto fail;
 		}
 	}
+	ret = db_mode_start(d, why, len);
+	if (ret)
+		goto fail;
 	return 0;
 fail:
 	if (!why[0])
@@ -275,7 +410,7 @@ static int db_plain(struct db_dev *d, struct vfm_samples *s)
 
 	ret = db_pwrite(d, d->plain_foff, d->plain_val, &ns);
 	if (ret) {
-		vfm_err("%s: plain write at %#llx: %s", d->p.dev[0].name,
+		vfm_err("%s: plain write at %#llx: %s", d->dev->name,
 			(unsigned long long)d->plain_foff, strerror(-ret));
 		return ret;
 	}
@@ -291,7 +426,7 @@ static int db_tail(struct db_dev *d, unsigned int n, bool cold, bool mmap,
 	int ret;
 
 	if (tail < 0) {
-		vfm_err("%s: out of cold pages", d->p.dev[0].name);
+		vfm_err("%s: out of cold pages", d->dev->name);
 		return tail;
 	}
 	if (mmap) {
@@ -300,7 +435,7 @@ static int db_tail(struct db_dev *d, unsigned int n, bool cold, bool mmap,
 		ret = db_pwrite(d, d->tail_foff, tail, &ns);
 		if (ret) {
 			vfm_err("%s: tail %d (%u descriptors%s): %s",
-				d->p.dev[0].name, tail, n, cold ? ", cold" : "",
+				d->dev->name, tail, n, cold ? ", cold" : "",
 				strerror(-ret));
 			return ret;
 		}
@@ -309,99 +444,200 @@ static int db_tail(struct db_dev *d, unsigned int n, bool cold, bool mmap,
 	return s ? vfm_samples_add(s, ns) : 0;
 }
 
-static void db_ctr_add(struct vfm_mdev_counters *acc,
-		       const struct vfm_mdev_counters *a,
-		       const struct vfm_mdev_counters *b)
+/* Every ring buffer in the pin cache, the code paths hot. */
+static int db_warmup(struct db_dev *d, const struct db_opts *o)
 {
-	acc->pc_misses += b->pc_misses - a->pc_misses;
-	acc->pc_evictions += b->pc_evictions - a->pc_evictions;
-	acc->doorbells += b->doorbells - a->doorbells;
-	acc->descs += b->descs - a->descs;
-	acc->hits += b->hits - a->hits;
-	acc->errors += b->errors - a->errors;
+	unsigned int it, i, lap = o->ring - 1;
+	int ret = 0;
+
+	for (it = 0; it < 3 * o->ring / lap + 3 && !ret; it++) {
+		ret = db_tail(d, lap, false, false, NULL);
+		ret = ret ? : db_plain(d, NULL);
+	}
+	for (it = 0; it < 20 && !ret; it++) {
+		for (i = 0; i < o->nsizes && !ret; i++) {
+			ret = db_plain(d, NULL);
+			ret = ret ? : db_tail(d, o->sizes[i], false, false,
+					      NULL);
+			if (!ret && d->tail_mm && d->plain_mm)
+				ret = db_tail(d, o->sizes[i], false, true,
+					      NULL);
+		}
+	}
+	return ret;
 }
 
-/* One round on one backend. */
-static int db_round(int b, const struct db_opts *o, struct db_results *r)
+/*
+ * One plain write, then one tail write posting sizes[@i] descriptors,
+ * recorded for the device's mode (@c: 0 warm, 1 cold); on vfio-pci, the
+ * same through the mmap.
+ */
+static int db_sample(struct db_dev *d, const struct db_opts *o,
+		     struct db_results *r, int c, unsigned int i)
 {
-	bool cold = b == DB_MDEV && o->cold_iters;
-	struct vfm_mdev_counters c0, c1;
-	unsigned int it, i, lap;
-	struct db_dev d;
-	bool ctr;
+	int b = d->b, ret;
 	__u64 ns;
-	int ret;
 
-	ret = db_setup(&d, b, o, cold, r->why[b], sizeof(r->why[b]));
-	if (ret)
+	ret = db_plain(d, &r->plain[b]);
+	ret = ret ? : db_tail(d, o->sizes[i], c, false, &r->tail[b][c][i]);
+	if (ret || c || !d->tail_mm || !d->plain_mm)
 		return ret;
+	db_store(d->plain_mm, d->plain_val, &ns);
+	vfm_samples_add(&r->mmap_plain, ns);
+	return db_tail(d, o->sizes[i], false, true, &r->mmap_tail[i]);
+}
 
-	/* warm-up: every ring buffer in the pin cache, code paths hot */
-	lap = o->ring - 1;
-	for (it = 0; it < 3 * o->ring / lap + 3; it++) {
-		ret = db_tail(&d, lap, false, false, NULL);
-		ret = ret ? : db_plain(&d, NULL);
+/* The vf_mdev counters of @d's device, at the start of a phase. */
+static void db_ctr_begin(struct db_dev *d)
+{
+	d->have_c0 = db_is_mdev(d->b) &&
+		     !vfm_mdev_counters_dev(d->dev->name, &d->c0);
+}
+
+static void db_ctr_end(struct db_dev *d, struct db_results *r, int c)
+{
+	struct vfm_mdev_counters *acc = &r->ctr[d->b][c], c1;
+
+	if (!d->have_c0 || vfm_mdev_counters_dev(d->dev->name, &c1))
+		return;
+	acc->pc_misses += c1.pc_misses - d->c0.pc_misses;
+	acc->pc_evictions += c1.pc_evictions - d->c0.pc_evictions;
+	acc->doorbells += c1.doorbells - d->c0.doorbells;
+	acc->descs += c1.descs - d->c0.descs;
+	acc->hits += c1.hits - d->c0.hits;
+	acc->errors += c1.errors - d->c0.errors;
+	r->have_ctr[d->b] = true;
+}
+
+/*
+ * The measured phases, the devices interleaved: in every iteration each
+ * device takes its turn for every batch size (the first one rotating),
+ * so that a change of load on the machine reaches every mode alike.
+ */
+static int db_measure(struct db_dev *d, int nd, const struct db_opts *o,
+		      struct db_results *r)
+{
+	unsigned int it, i, iters;
+	int c, k, ret = 0;
+
+	for (c = 0; c < 2; c++) {
+		iters = c ? o->cold_iters : o->warm_iters;
+		if (c && !d[0].cold)
+			break;
+		for (k = 0; k < nd; k++)
+			db_ctr_begin(&d[k]);
+		for (it = 0; it < iters && !ret; it++)
+			for (i = 0; i < o->nsizes && !ret; i++)
+				for (k = 0; k < nd && !ret; k++)
+					ret = db_sample(&d[(k + it) % nd], o,
+							r, c, i);
 		if (ret)
-			goto out;
+			return ret;
+		for (k = 0; k < nd; k++)
+			db_ctr_end(&d[k], r, c);
 	}
-	for (it = 0; it < 20; it++) {
-		for (i = 0; i < o->nsizes && !ret; i++) {
-			ret = db_plain(&d, NULL);
-			ret = ret ? : db_tail(&d, o->sizes[i], false, false,
-					      NULL);
-			if (!ret && d.tail_mm && d.plain_mm)
-				ret = db_tail(&d, o->sizes[i], false, true,
-					      NULL);
-		}
-		if (ret)
-			goto out;
-	}
+	return 0;
+}
 
-	ctr = b == DB_MDEV && !vfm_mdev_counters(&c0);
-	for (it = 0; it < o->warm_iters; it++) {
-		for (i = 0; i < o->nsizes; i++) {
-			ret = db_plain(&d, &r->plain[b]);
-			ret = ret ? : db_tail(&d, o->sizes[i], false, false,
-					      &r->tail[b][0][i]);
-			if (ret)
-				goto out;
-			if (!d.tail_mm || !d.plain_mm)
-				continue;
-			db_store(d.plain_mm, d.plain_val, &ns);
-			vfm_samples_add(&r->mmap_plain, ns);
-			ret = db_tail(&d, o->sizes[i], false, true,
-				      &r->mmap_tail[i]);
-			if (ret)
-				goto out;
-		}
-	}
-	if (ctr && !vfm_mdev_counters(&c1)) {
-		db_ctr_add(&r->ctr[0], &c0, &c1);
-		r->have_ctr = true;
-	}
+/*
+ * One round of the modes @modes[0..@n-1]: on vfio-pci (one mode) VF 0
+ * bound to vfio-pci; on mdevs one VF each, all open at once.  A mode
+ * this kernel lacks is marked unavailable and left out.
+ */
+static int db_round(const int *modes, int n, const struct db_opts *o,
+		    struct db_results *r)
+{
+	static const int idx[VFM_SET_MAX] = { 0, 1, 2, 3 };
+	struct vfm_dev devs[VFM_SET_MAX];
+	struct db_dev d[VFM_SET_MAX];
+	bool mdev = db_is_mdev(modes[0]);
+	char why[256] = "";
+	struct vfm_pair p;
+	struct vfm_set s;
+	int k, nd = 0, ret;
 
-	if (cold) {
-		ctr = !vfm_mdev_counters(&c0);
-		for (it = 0; it < o->cold_iters; it++) {
-			for (i = 0; i < o->nsizes; i++) {
-				ret = db_plain(&d, &r->plain[b]);
-				ret = ret ? : db_tail(&d, o->sizes[i], true,
-						      false,
-						      &r->tail[b][1][i]);
-				if (ret)
-					goto out;
-			}
-		}
-		if (ctr && !vfm_mdev_counters(&c1))
-			db_ctr_add(&r->ctr[1], &c0, &c1);
+	memset(&p, 0, sizeof(p));
+	memset(devs, 0, sizeof(devs));
+	memset(d, 0, sizeof(d));
+	memset(&s, 0, sizeof(s));
+	for (k = 0; k < VFM_SET_MAX; k++)
+		devs[k].device_fd = -1;
+	if (mdev) {
+		ret = vfm_set_prepare(&s, idx, n, why, sizeof(why));
+	} else {
+		ret = vfm_env_prepare(&p, VFM_BACKEND_VFIO_PCI, 1, why,
+				      sizeof(why));
+		ret = ret ? : vfm_pair_create(&p, 0);
 	}
-	r->rounds[b]++;
-out:
 	if (ret)
-		snprintf(r->why[b], sizeof(r->why[b]), "measuring failed: %s",
-			 strerror(-ret));
-	db_teardown(&d);
+		goto out_env;
+
+	for (k = 0; k < n; k++) {
+		int b = modes[k];
+
+		ret = mdev ? vfm_open(&devs[k], VFM_BACKEND_MDEV, s.uuid[k]) :
+			     vfm_open(&devs[k], VFM_BACKEND_VFIO_PCI,
+				      vfm_pair_name(&p, 0));
+		if (!ret) {
+			why[0] = '\0';
+			ret = db_setup(&d[nd], &devs[k], b, o,
+				       mdev && o->cold_iters, why,
+				       sizeof(why));
+		}
+		if (ret == -ENODEV) {
+			snprintf(r->why[b], sizeof(r->why[b]), "%s", why);
+			r->unavailable[b] = true;
+			continue;
+		}
+		if (ret) {
+			snprintf(r->why[b], sizeof(r->why[b]), "%s",
+				 why[0] ? why : strerror(-ret));
+			goto out;
+		}
+		nd++;
+	}
+	for (k = 0; k < nd && !ret; k++)
+		ret = db_warmup(&d[k], o);
+	ret = ret ? : db_measure(d, nd, o, r);
+	if (ret) {
+		for (k = 0; k < nd; k++)
+			snprintf(r->why[d[k].b], sizeof(r->why[d[k].b]),
+				 "measuring failed: %s", strerror(-ret));
+		goto out;
+	}
+	for (k = 0; k < nd; k++) {
+		r->rounds[d[k].b]++;
+		r->have[d[k].b] = true;
+	}
+out:
+	for (k = 0; k < VFM_SET_MAX; k++) {
+		db_teardown(&d[k]);
+		if (devs[k].device_fd >= 0)
+			vfm_close(&devs[k]);
+	}
+out_env:
+	if (ret && why[0])
+		for (k = 0; k < n; k++)
+			if (!r->why[modes[k]][0])
+				snprintf(r->why[modes[k]],
+					 sizeof(r->why[modes[k]]), "%s", why);
+	if (mdev)
+		vfm_set_teardown(&s);
+	else
+		vfm_pair_teardown(&p);
 	return ret;
+}
+
+/* Median tail minus median plain, per descriptor (ns); 0 if unknown. */
+static double db_mediation(struct db_results *r, int b, int c, unsigned int i,
+			   unsigned int n)
+{
+	__u64 plain = vfm_samples_quantile(&r->plain[b], 0.5);
+
+	if (!r->have[b] || !r->tail[b][c][i].n || !plain)
+		return 0;
+	return ((double)vfm_samples_quantile(&r->tail[b][c][i], 0.5) -
+		(double)plain) / n;
 }
 
 static double us(__u64 ns)
@@ -416,7 +652,7 @@ static void db_row(const char *backend, const char *what, const char *n,
 	__u64 med = vfm_samples_quantile(s, 0.5);
 	__u64 p90 = vfm_samples_quantile(s, 0.9);
 
-	printf("  %-8s %-10s %4s %8.2f %9.2f %9.2f", backend, what, n, us(min),
+	printf("  %-13s %-10s %4s %8.2f %9.2f %9.2f", backend, what, n, us(min),
 	       us(med), us(p90));
 	if (div)
 		printf(" %9.3f %9.3f", us(med) / div, us(p90) / div);
@@ -454,12 +690,99 @@ static void db_figures(const char *prefix, struct vfm_samples *s,
 				  "ns", "%s.mediation_per_desc", prefix);
 }
 
+static const char *const db_cache[2] = { "warm", "cold" };
+
+/*
+ * The dirty bookkeeping's cost: each logging mode's mediation per
+ * descriptor against plain mdev's, per batch size; the headline is the
+ * largest batch, where the per-descriptor work dominates.
+ */
+static void db_dirty_report(const struct db_opts *o, struct db_results *r,
+			    const char *fq)
+{
+	unsigned int i, c, big = o->nsizes - 1;
+	double base, m;
+	int b;
+
+	for (i = 0; i < o->nsizes; i++)
+		if (o->sizes[i] > o->sizes[big])
+			big = i;
+	for (b = DB_DLOG; b < DB_NB; b++) {
+		if (!o->mode[b] || !r->have[b] || !r->have[DB_MDEV])
+			continue;
+		printf("\n  %s vs mdev, mediation per descriptor (-plain/N), same boot:\n",
+		       db_modes[b].label);
+		for (c = 0; c < 2; c++) {
+			if (!r->tail[b][c][0].n || !r->tail[DB_MDEV][c][0].n)
+				continue;
+			printf("    %-5s", db_cache[c]);
+			for (i = 0; i < o->nsizes; i++) {
+				base = db_mediation(r, DB_MDEV, c, i,
+						    o->sizes[i]);
+				m = db_mediation(r, b, c, i, o->sizes[i]);
+				printf("  N=%u %.0f/%.0f ns %.2fx", o->sizes[i],
+				       m, base, base > 0 ? m / base : 0.0);
+			}
+			printf("\n");
+		}
+		base = db_mediation(r, DB_MDEV, 0, big, o->sizes[big]);
+		m = db_mediation(r, b, 0, big, o->sizes[big]);
+		if (base > 0 && db_modes[b].control)
+			printf("    warm, N=%u: %+.1f %% (control: same work, other VF)\n",
+			       o->sizes[big], (m / base - 1) * 100);
+		else if (base > 0)
+			printf("    warm, N=%u: %+.1f %% (the log may add %.0f %% at most: %s)\n",
+			       o->sizes[big], (m / base - 1) * 100,
+			       (DB_DIRTY_TARGET - 1) * 100,
+			       m / base <= DB_DIRTY_TARGET ? "within" : "OVER");
+		if (r->have_ctr[b] && r->ctr[b][0].descs && db_modes[b].precopy)
+			printf("    warm: %llu pins for %llu descriptors (pin cache, migrating)\n",
+			       (unsigned long long)r->ctr[b][0].pc_misses,
+			       (unsigned long long)r->ctr[b][0].descs);
+	}
+
+	/* figures */
+	for (b = DB_DLOG; b < DB_NB; b++) {
+		if (!o->mode[b] || !r->have[b] || !r->have[DB_MDEV])
+			continue;
+		for (c = 0; c < 2; c++) {
+			if (!r->tail[b][c][0].n || !r->tail[DB_MDEV][c][0].n)
+				continue;
+			for (i = 0; i < o->nsizes; i++) {
+				base = db_mediation(r, DB_MDEV, c, i,
+						    o->sizes[i]);
+				m = db_mediation(r, b, c, i, o->sizes[i]);
+				if (base > 0)
+					vfm_bench_figuref(m / base, 2, "x",
+							  "%s.%s_vs_mdev.%s.n%u.mediation",
+							  fq, db_modes[b].tag,
+							  db_cache[c],
+							  o->sizes[i]);
+			}
+		}
+		base = db_mediation(r, DB_MDEV, 0, big, o->sizes[big]);
+		m = db_mediation(r, b, 0, big, o->sizes[big]);
+		if (base > 0)
+			vfm_bench_figuref((m / base - 1) * 100, 1, "%",
+					  "%s.%s.%s.warm.n%u", fq,
+					  db_modes[b].tag,
+					  db_modes[b].control ? "noise" :
+					  "dirty_overhead", o->sizes[big]);
+		if (r->have_ctr[b] && r->ctr[b][0].descs &&
+		    db_modes[b].precopy)
+			vfm_bench_figuref((double)r->ctr[b][0].pc_misses /
+					  r->ctr[b][0].descs, 3, "pages",
+					  "%s.%s.warm.pins_per_desc", fq,
+					  db_modes[b].tag);
+	}
+}
+
 static void db_report(const struct db_opts *o, struct db_results *r,
 		      __u64 clock_ns)
 {
-	static const char *const cache[2] = { "warm", "cold" };
+	const char *fq = o->rx ? "doorbell.rx" : "doorbell";
 	__u64 plain_med[DB_NB] = { 0 };
-	char n[16], prefix[64];
+	char n[16], prefix[96];
 	unsigned int i, c;
 	int b;
 
@@ -473,31 +796,35 @@ static void db_report(const struct db_opts *o, struct db_results *r,
 		       o->ring);
 	printf("  warm:  recycled buffers; cold: a page never posted before per descriptor\n");
 	printf("  -plain/N: (median tail - median plain) / N, the mediation per descriptor\n");
-	printf("  rounds: mdev %u, vfio-pci %u, alternating; %u warm, %u cold iterations each\n",
-	       r->rounds[DB_MDEV], r->rounds[DB_VFIO], o->warm_iters,
+	printf("  modes: +dlog DMA logging on; +pre in PRE_COPY; +t1 type1 dirty tracking\n");
+	printf("  rounds (alternating):");
+	for (b = 0; b < DB_NB; b++)
+		if (o->mode[b])
+			printf(" %s %u", db_modes[b].label, r->rounds[b]);
+	printf("; %u warm, %u cold iterations each\n", o->warm_iters,
 	       o->cold_iters);
 	printf("  clock_gettime pair: %.3f us (included in every sample)\n\n",
 	       us(clock_ns));
-	printf("  %-8s %-10s %4s %8s %9s %9s %9s %9s %9s %9s %7s\n", "backend",
+	printf("  %-13s %-10s %4s %8s %9s %9s %9s %9s %9s %9s %7s\n", "mode",
 	       "write", "N", "min", "median", "p90", "median/N", "p90/N",
 	       "vs plain", "-plain/N", "samples");
 	for (b = 0; b < DB_NB; b++) {
-		const char *bn = vfm_backend_name(db_backend[b]);
+		const char *bn = db_modes[b].label;
 
+		if (!o->mode[b])
+			continue;
 		if (!r->have[b]) {
-			printf("  %-8s not measured: %s\n", bn, r->why[b]);
+			printf("  %-13s %s\n", bn, r->why[b]);
 			continue;
 		}
 		plain_med[b] = vfm_samples_quantile(&r->plain[b], 0.5);
 		db_row(bn, "plain", "-", &r->plain[b], 0, 0);
 		for (c = 0; c < 2; c++) {
-			if (b == DB_VFIO && c)
-				continue;
 			if (!r->tail[b][c][0].n)
 				continue;
 			for (i = 0; i < o->nsizes; i++) {
 				snprintf(n, sizeof(n), "%u", o->sizes[i]);
-				db_row(bn, b == DB_VFIO ? "tail" :
+				db_row(bn, !db_is_mdev(b) ? "tail" :
 				       c ? "tail cold" : "tail warm", n,
 				       &r->tail[b][c][i], o->sizes[i],
 				       plain_med[b]);
@@ -519,7 +846,7 @@ static void db_report(const struct db_opts *o, struct db_results *r,
 		for (c = 0; c < 2; c++) {
 			if (!r->tail[DB_MDEV][c][0].n)
 				continue;
-			printf("    %-5s", cache[c]);
+			printf("    %-5s", db_cache[c]);
 			for (i = 0; i < o->nsizes; i++) {
 				__u64 m = vfm_samples_quantile(&r->tail[DB_MDEV][c][i], 0.5);
 				__u64 v = vfm_samples_quantile(&r->tail[DB_VFIO][0][i], 0.5);
@@ -530,14 +857,14 @@ static void db_report(const struct db_opts *o, struct db_results *r,
 			printf("\n");
 		}
 	}
-	if (r->have_ctr) {
+	if (r->have_ctr[DB_MDEV]) {
 		for (c = 0; c < 2; c++) {
-			struct vfm_mdev_counters *k = &r->ctr[c];
+			struct vfm_mdev_counters *k = &r->ctr[DB_MDEV][c];
 
 			if (!k->doorbells)
 				continue;
 			printf("  mdev %s (vf_mdev debugfs): %llu doorbells, %llu descriptors,\n",
-			       cache[c], (unsigned long long)k->doorbells,
+			       db_cache[c], (unsigned long long)k->doorbells,
 			       (unsigned long long)k->descs);
 			printf("    %llu pins, %llu cache hits, %llu evictions, %llu errors\n",
 			       (unsigned long long)k->pc_misses,
@@ -546,47 +873,57 @@ static void db_report(const struct db_opts *o, struct db_results *r,
 			       (unsigned long long)k->errors);
 		}
 	}
-	if (r->have_ctr && r->ctr[0].doorbells && !r->ctr[0].descs)
+	if (r->have_ctr[DB_MDEV] && r->ctr[DB_MDEV][0].doorbells &&
+	    !r->ctr[DB_MDEV][0].descs)
 		printf("  WARNING: the mdev scanned no descriptor: no mediation measured\n");
-	printf("  (QEMU TCG: absolute times are emulation speeds; the ratios are the result)\n\n");
+	printf("  (QEMU TCG: absolute times are emulation speeds; the ratios are the result)\n");
+
+	db_dirty_report(o, r, fq);
+	printf("\n");
 
 	for (b = 0; b < DB_NB; b++) {
-		if (!r->have[b])
+		if (!o->mode[b])
 			continue;
+		if (!r->have[b]) {
+			if (r->unavailable[b])
+				vfm_bench_unavailable(r->why[b], "%s.%s", fq,
+						      db_modes[b].tag);
+			continue;
+		}
 		vfm_bench_figuref(plain_med[b], 0, "ns",
-				  "doorbell.%s.plain.write.median", db_tag[b]);
+				  "%s.%s.plain.write.median", fq,
+				  db_modes[b].tag);
 		vfm_bench_figuref(vfm_samples_quantile(&r->plain[b], 0.9), 0,
-				  "ns", "doorbell.%s.plain.write.p90",
-				  db_tag[b]);
+				  "ns", "%s.%s.plain.write.p90", fq,
+				  db_modes[b].tag);
 		for (c = 0; c < 2; c++) {
-			if (b == DB_VFIO && c)
-				continue;
 			if (!r->tail[b][c][0].n)
 				continue;
 			for (i = 0; i < o->nsizes; i++) {
-				if (b == DB_VFIO)
+				if (!db_is_mdev(b))
 					snprintf(prefix, sizeof(prefix),
-						 "doorbell.%s.n%u", db_tag[b],
-						 o->sizes[i]);
+						 "%s.%s.n%u", fq,
+						 db_modes[b].tag, o->sizes[i]);
 				else
 					snprintf(prefix, sizeof(prefix),
-						 "doorbell.%s.%s.n%u",
-						 db_tag[b], cache[c],
+						 "%s.%s.%s.n%u", fq,
+						 db_modes[b].tag, db_cache[c],
 						 o->sizes[i]);
 				db_figures(prefix, &r->tail[b][c][i],
 					   o->sizes[i], plain_med[b],
-					   b == DB_MDEV);
+					   db_is_mdev(b));
 			}
 		}
 	}
 	if (r->have[DB_VFIO] && r->mmap_plain.n) {
 		vfm_bench_figuref(vfm_samples_quantile(&r->mmap_plain, 0.5), 0,
-				  "ns", "doorbell.vfio_pci.mmap.plain.write.median");
+				  "ns", "%s.vfio_pci.mmap.plain.write.median",
+				  fq);
 		for (i = 0; i < o->nsizes; i++)
 			vfm_bench_figuref(vfm_samples_quantile(&r->mmap_tail[i], 0.5),
 					  0, "ns",
-					  "doorbell.vfio_pci.mmap.n%u.write.median",
-					  o->sizes[i]);
+					  "%s.vfio_pci.mmap.n%u.write.median",
+					  fq, o->sizes[i]);
 	}
 	if (r->have[DB_MDEV] && r->have[DB_VFIO]) {
 		for (c = 0; c < 2; c++) {
@@ -597,15 +934,15 @@ static void db_report(const struct db_opts *o, struct db_results *r,
 				__u64 v = vfm_samples_quantile(&r->tail[DB_VFIO][0][i], 0.5);
 
 				vfm_bench_figuref(v ? (double)m / v : 0, 2, "x",
-						  "doorbell.mdev_vs_vfio_pci.%s.n%u",
-						  cache[c], o->sizes[i]);
+						  "%s.mdev_vs_vfio_pci.%s.n%u",
+						  fq, db_cache[c], o->sizes[i]);
 			}
 		}
 	}
-	if (r->have_ctr && r->ctr[1].descs)
-		vfm_bench_figure("doorbell.mdev.cold.pins_per_desc",
-				 (double)r->ctr[1].pc_misses / r->ctr[1].descs,
-				 2, "pages");
+	if (r->have_ctr[DB_MDEV] && r->ctr[DB_MDEV][1].descs)
+		vfm_bench_figuref((double)r->ctr[DB_MDEV][1].pc_misses /
+				  r->ctr[DB_MDEV][1].descs, 2, "pages",
+				  "%s.mdev.cold.pins_per_desc", fq);
 }
 
 static int db_parse_sizes(struct db_opts *o, const char *arg)
@@ -631,6 +968,32 @@ static int db_parse_sizes(struct db_opts *o, const char *arg)
 	}
 	free(s);
 	return o->nsizes ? ret : -EINVAL;
+}
+
+static int db_parse_modes(struct db_opts *o, const char *arg)
+{
+	char *s = strdup(arg), *save = NULL, *tok;
+	int b, ret = 0;
+
+	if (!s)
+		return -ENOMEM;
+	memset(o->mode, 0, sizeof(o->mode));
+	for (tok = strtok_r(s, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (b = 0; b < DB_NB; b++)
+			if (!strcmp(tok, db_modes[b].tag))
+				break;
+		if (b == DB_NB)
+			ret = -EINVAL;
+		else
+			o->mode[b] = true;
+	}
+	free(s);
+	/* the logging modes are measured against plain mdev */
+	for (b = DB_DLOG; b < DB_NB; b++)
+		if (o->mode[b])
+			o->mode[DB_MDEV] = true;
+	return ret;
 }
 
 static __u64 db_clock_cost(void)
@@ -663,9 +1026,12 @@ int main(int argc, char **argv)
 	struct db_results *r;
 	unsigned int round, i;
 	__u64 t0, clock_ns;
-	int opt, b, ret, cpu, failed = 0;
+	int modes[DB_NB];
+	int opt, b, g, k, n, ret, cpu, failed = 0;
 
-	while ((opt = getopt(argc, argv, "q:r:w:c:R:b:p:h")) != -1) {
+	for (b = 0; b < DB_NB; b++)
+		o.mode[b] = db_modes[b].def;
+	while ((opt = getopt(argc, argv, "q:r:w:c:R:b:p:m:h")) != -1) {
 		switch (opt) {
 		case 'q':
 			if (strcmp(optarg, "rx") && strcmp(optarg, "tx"))
@@ -691,9 +1057,20 @@ int main(int argc, char **argv)
 		case 'p':
 			o.plain_off = strtoul(optarg, NULL, 0);
 			break;
+		case 'm':
+			if (db_parse_modes(&o, optarg))
+				db_usage(argv[0]);
+			break;
 		default:
 			db_usage(argv[0]);
 		}
+	}
+	for (n = 0, b = 0; b < DB_NB; b++)
+		n += o.mode[b] && db_is_mdev(b);
+	if (n > VFM_SET_MAX) {
+		fprintf(stderr, "at most %d mdev modes (a VF each)\n",
+			VFM_SET_MAX);
+		db_usage(argv[0]);
 	}
 	if (!o.rounds || !o.warm_iters || o.ring < 8 || o.ring % 8 ||
 	    o.ring > 4096 || o.plain_off & 3 || o.plain_off >= 0x4000)
@@ -714,22 +1091,36 @@ int main(int argc, char **argv)
 	clock_ns = db_clock_cost();
 	t0 = vfm_now_ns();
 	for (round = 0; round < o.rounds; round++) {
-		for (b = 0; b < DB_NB; b++) {
-			if (round && !r->have[b])
+		/* the mdev modes together, then vfio-pci */
+		for (g = 0; g < 2; g++) {
+			n = 0;
+			for (b = 0; b < DB_NB; b++)
+				if (o.mode[b] && db_is_mdev(b) == !g &&
+				    !r->unavailable[b] &&
+				    (!round || r->have[b]))
+					modes[n++] = b;
+			if (!n)
 				continue;
-			ret = db_round(b, &o, r);
+			ret = db_round(modes, n, &o, r);
+			for (k = 0; k < n; k++) {
+				b = modes[k];
+				if (r->unavailable[b] && !round)
+					printf("bench_doorbell: %s: %s\n",
+					       db_modes[b].label, r->why[b]);
+			}
 			if (ret) {
-				printf("bench_doorbell: %s: %s\n",
-				       vfm_backend_name(db_backend[b]),
-				       r->why[b]);
+				printf("bench_doorbell: %s round %u: %s\n",
+				       g ? "vfio-pci" : "mdev", round + 1,
+				       r->why[modes[0]]);
 				if (ret != -ENODEV)
 					failed = 1;
 				continue;
 			}
-			r->have[b] = true;
-			printf("bench_doorbell: round %u %s done (%.1f s)\n",
-			       round + 1, vfm_backend_name(db_backend[b]),
-			       (vfm_now_ns() - t0) / 1e9);
+			printf("bench_doorbell: round %u done:", round + 1);
+			for (k = 0; k < n; k++)
+				if (r->have[modes[k]])
+					printf(" %s", db_modes[modes[k]].label);
+			printf(" (%.1f s)\n", (vfm_now_ns() - t0) / 1e9);
 		}
 	}
 	db_report(&o, r, clock_ns);

@@ -109,7 +109,6 @@ FIXTURE_TEARDOWN(bad)
 {
 	struct bi_ctx *c = &self->c;
 	struct vfm_kmsg_report k;
-	__u8 mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
 	int i;
 
 	if (c->up_a && c->open[A])
@@ -120,10 +119,8 @@ FIXTURE_TEARDOWN(bad)
 		bi_close(c, i);
 	vfm_buf_free(&c->initial);
 	vfm_buf_free(&c->final);
-	if (c->set.n > B) {
-		mac[5] += c->set.vf_index[B];
-		vfm_set_mac(&c->set, B, mac);
-	}
+	if (c->set.n > B)
+		vfm_set_mac_default(&c->set, B);
 	vfm_set_teardown(&c->set);
 	if (c->orig_numvfs > 0 && vfm_sriov_numvfs(c->set.pf) < c->orig_numvfs)
 		vfm_sriov_set_numvfs(c->set.pf, c->orig_numvfs);

@@ -88,11 +88,32 @@ void vfm_bench_figuref(double value, int decimals, const char *unit,
 	vfm_bench_figure(name, value, decimals, unit);
 }
 
+void vfm_bench_unavailable(const char *why, const char *fmt, ...)
+{
+	char name[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	printf("bench: %s=n/a (%s)\n", name, why);
+}
+
+bool vfm_bench_debug_kernel(void)
+{
+	return !access("/proc/lockdep", F_OK);
+}
+
 void vfm_bench_caveat(const char *prog)
 {
 	printf("%s: NOTE: the rig runs under QEMU TCG: absolute times and rates are\n"
 	       "%s: emulation speeds, not hardware ones; compare the ratios.\n",
 	       prog, prog);
+	if (vfm_bench_debug_kernel())
+		printf("%s: NOTE: this kernel is instrumented (lockdep; the rig's debug kernel\n"
+		       "%s: also has KASAN): its times are not comparable with Debian's\n"
+		       "%s: kernel's, only the ratios within this run are.\n",
+		       prog, prog, prog);
 }
 
 int vfm_bench_pin_cpu(int cpu)
@@ -129,52 +150,69 @@ static bool vfm_state_field(const char *line, const char *key, __u64 *val)
 	return false;
 }
 
+static const char vfm_dbg_root[] = "/sys/kernel/debug/vf_mdev";
+
+/* Add device @name's counters to @c if it is open; true if it was. */
+static bool vfm_mdev_state_add(const char *name, struct vfm_mdev_counters *c)
+{
+	struct vfm_mdev_counters t = { 0 };
+	char path[PATH_MAX], line[512];
+	bool open = false, pc = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/state", vfm_dbg_root, name);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "open: ", 6)) {
+			open = atoi(line + 6) != 0;
+			if (!open)
+				break;
+		} else if (!strncmp(line, "pin_cache:", 10)) {
+			pc = vfm_state_field(line, "pages", &t.pc_pages);
+			vfm_state_field(line, "misses", &t.pc_misses);
+			vfm_state_field(line, "evictions", &t.pc_evictions);
+		} else if (!strncmp(line, "ring ", 5)) {
+			vfm_state_field(line, "doorbells", &t.doorbells);
+			vfm_state_field(line, "descs", &t.descs);
+			vfm_state_field(line, "hits", &t.hits);
+			vfm_state_field(line, "errors", &t.errors);
+		}
+	}
+	fclose(f);
+	if (!open || !pc)
+		return false;
+	c->devices++;
+	c->pc_pages += t.pc_pages;
+	c->pc_misses += t.pc_misses;
+	c->pc_evictions += t.pc_evictions;
+	c->doorbells += t.doorbells;
+	c->descs += t.descs;
+	c->hits += t.hits;
+	c->errors += t.errors;
+	return true;
+}
+
 int vfm_mdev_counters(struct vfm_mdev_counters *c)
 {
-	static const char root[] = "/sys/kernel/debug/vf_mdev";
-	char path[PATH_MAX], line[512];
 	struct dirent *de;
 	DIR *dir;
 	bool seen = false;
 
 	memset(c, 0, sizeof(*c));
-	dir = opendir(root);
+	dir = opendir(vfm_dbg_root);
 	if (!dir)
 		return -ENOENT;
-	while ((de = readdir(dir))) {
-		bool open = false, pc = false;
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/state", root, de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			if (!strncmp(line, "open: ", 6)) {
-				open = atoi(line + 6) != 0;
-				if (!open)
-					break;
-			} else if (!strncmp(line, "pin_cache:", 10)) {
-				pc = vfm_state_field(line, "pages", &c->pc_pages);
-				vfm_state_field(line, "misses", &c->pc_misses);
-				vfm_state_field(line, "evictions",
-						&c->pc_evictions);
-			} else if (!strncmp(line, "ring ", 5)) {
-				vfm_state_field(line, "doorbells",
-						&c->doorbells);
-				vfm_state_field(line, "descs", &c->descs);
-				vfm_state_field(line, "hits", &c->hits);
-				vfm_state_field(line, "errors", &c->errors);
-			}
-		}
-		fclose(f);
-		if (open && pc) {
-			c->devices++;
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.' && vfm_mdev_state_add(de->d_name, c))
 			seen = true;
-		}
-	}
 	closedir(dir);
 	return seen ? 0 : -ENOENT;
+}
+
+int vfm_mdev_counters_dev(const char *name, struct vfm_mdev_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	return vfm_mdev_state_add(name, c) ? 0 : -ENOENT;
 }

@@ -44,10 +44,21 @@ __printf(4, 5) void vfm_bench_figuref(double value, int decimals,
 				      const char *unit, const char *fmt, ...);
 
 /*
+ * A figure this kernel or rig cannot give: "bench: <name>=n/a (<why>)",
+ * never a made-up number.
+ */
+__printf(2, 3) void vfm_bench_unavailable(const char *why,
+					  const char *fmt, ...);
+
+/*
  * The caveat every benchmark prints first: under QEMU TCG, absolute
- * times and rates are emulation speeds; compare ratios.
+ * times and rates are emulation speeds; compare ratios.  On an
+ * instrumented kernel (the rig's debug kernel: KASAN, lockdep) it says
+ * that its times compare with nothing but each other.
  */
 void vfm_bench_caveat(const char *prog);
+/* The running kernel has lockdep (the rig's debug kernel). */
+bool vfm_bench_debug_kernel(void);
 
 /*
  * Keep the calling thread on one CPU (@cpu < 0: the last online one), so
@@ -74,5 +85,7 @@ struct vfm_mdev_counters {
  * vf_mdev, format unknown).
  */
 int vfm_mdev_counters(struct vfm_mdev_counters *c);
+/* The same for one device, by its name (the mdev's UUID). */
+int vfm_mdev_counters_dev(const char *name, struct vfm_mdev_counters *c);
 
 #endif /* VFMDEV_BENCH_H */

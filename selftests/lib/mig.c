@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "mig.h"
 
@@ -193,6 +194,50 @@ int vfm_mig_write(int fd, const void *p, size_t len, size_t chunk)
 		len -= w;
 	}
 	return 0;
+}
+
+int vfm_mig_clone_dma(struct vfm_dev *dst, struct vfm_dev *src, __u64 max)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFM_MAX_DMA; i++) {
+		const struct vfm_dma *m = &src->dma[i];
+		void *p;
+
+		if (!m->used || m->size > max)
+			continue;
+		p = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			int e = errno;
+
+			vfm_err("%s: mmap %llu bytes for a copy: %s", dst->name,
+				(unsigned long long)m->size, strerror(e));
+			return -e;
+		}
+		memcpy(p, m->vaddr, m->size);
+		if (!vfm_dma_adopt(dst, i, p, m->iova, m->size)) {
+			int e = errno;
+
+			munmap(p, m->size);
+			return -e;
+		}
+	}
+	return 0;
+}
+
+void vfm_mig_copy_dma(struct vfm_dev *dst, const struct vfm_dev *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFM_MAX_DMA; i++) {
+		const struct vfm_dma *m = &src->dma[i];
+		const struct vfm_dma *c = &dst->dma[i];
+
+		if (m->used && c->used && c->iova == m->iova &&
+		    c->size == m->size)
+			memcpy(c->vaddr, m->vaddr, m->size);
+	}
 }
 
 /* Dirty pages ------------------------------------------------------------ */

@@ -57,6 +57,16 @@ long vfm_mig_read(int fd, struct vfm_buf *b, bool *ended);
 /* Write @len bytes to a resuming fd in pieces of @chunk (0: at once). */
 int vfm_mig_write(int fd, const void *p, size_t len, size_t chunk);
 
+/*
+ * A destination's memory: for every mapping of @src of at most @max bytes,
+ * anonymous memory with a copy of its content, mapped for @dst at the
+ * same IOVA in the same table slot (@dst frees it).  Larger mappings are
+ * left out (guest RAM a device never reaches).
+ */
+int vfm_mig_clone_dma(struct vfm_dev *dst, struct vfm_dev *src, __u64 max);
+/* Copy @src's memory into @dst's clone again (a pre-copy's last round). */
+void vfm_mig_copy_dma(struct vfm_dev *dst, const struct vfm_dev *src);
+
 /* Dirty pages --------------------------------------------------------------- */
 
 /* The type1 container's tracking (the device's own container). */

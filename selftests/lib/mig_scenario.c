@@ -388,12 +388,8 @@ void mig_scn_teardown(struct mig_ctx *c, struct vfm_kmsg_report *k, bool *have_k
 		free(c->mem[i].cpu_bm);
 	}
 	/* B had A's MAC: give it one of its own again. */
-	if (c->set.n > MIG_B) {
-		__u8 mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
-
-		mac[5] += c->set.vf_index[MIG_B];
-		vfm_set_mac(&c->set, MIG_B, mac);
-	}
+	if (c->set.n > MIG_B)
+		vfm_set_mac_default(&c->set, MIG_B);
 	vfm_set_teardown(&c->set);
 	if (c->kmsg >= 0) {
 		*have_k = !vfm_kmsg_scan(c->kmsg, k);

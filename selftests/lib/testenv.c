@@ -116,6 +116,15 @@ static int vfm_bind_parent(const char *vf, char *why, size_t len)
 	return vfm_clean_vf(vf);
 }
 
+/* The deterministic, locally administered MAC of VF @vf_index. */
+static void vfm_vf_default_mac(__u8 mac[6], int vf_index)
+{
+	static const __u8 base[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
+
+	memcpy(mac, base, 6);
+	mac[5] += vf_index;
+}
+
 int vfm_env_prepare(struct vfm_pair *p, enum vfm_backend b, int n,
 		    char *why, size_t len)
 {
@@ -155,13 +164,8 @@ int vfm_env_prepare(struct vfm_pair *p, enum vfm_backend b, int n,
 		for (i = 0; i < n && i < 2; i++) {
 			__u8 *m = p->mac[i];
 
-			m[0] = 0x02;
-			m[1] = 0x76;
-			m[2] = 0x66;
-			m[3] = 0x6d;
-			m[4] = 0x00;
-			m[5] = 0x10 + (p->vf_index[i] < 0 ? i :
-				       p->vf_index[i]);
+			vfm_vf_default_mac(m, p->vf_index[i] < 0 ? i :
+					   p->vf_index[i]);
 			if (p->vf_index[i] < 0 ||
 			    vfm_pf_set_vf_mac(p->ifname, p->vf_index[i], m))
 				p->mac_assigned = false;
@@ -208,10 +212,7 @@ int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
 		 * by sriov_numvfs start with a zero MAC).
 		 */
 		if (s->ifname[0] && !getenv("VFMDEV_NO_VF_MAC")) {
-			__u8 mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x00, 0x10 };
-
-			mac[5] += s->vf_index[i];
-			ret = vfm_pf_set_vf_mac(s->ifname, s->vf_index[i], mac);
+			ret = vfm_set_mac_default(s, i);
 			if (ret) {
 				snprintf(why, len, "setting %s's MAC failed",
 					 s->vf[i]);
@@ -247,6 +248,14 @@ int vfm_set_mac(struct vfm_set *s, int i, const __u8 mac[6])
 	if (!s->ifname[0])
 		return -ENODEV;
 	return vfm_pf_set_vf_mac(s->ifname, s->vf_index[i], mac);
+}
+
+int vfm_set_mac_default(struct vfm_set *s, int i)
+{
+	__u8 mac[6];
+
+	vfm_vf_default_mac(mac, s->vf_index[i]);
+	return vfm_set_mac(s, i, mac);
 }
 
 const char *vfm_pair_name(struct vfm_pair *p, int i)

@@ -78,6 +78,12 @@ int vfm_set_prepare(struct vfm_set *s, const int *idx, int n, char *why,
 void vfm_set_teardown(struct vfm_set *s);
 /* Give VF @i of the set the MAC @mac through the PF (its admin MAC). */
 int vfm_set_mac(struct vfm_set *s, int i, const __u8 mac[6]);
+/*
+ * Give it back its own deterministic MAC, 02:76:66:6d:00:1<VF index>
+ * (what vfm_set_prepare() gave it; a migration's destination borrows the
+ * source's).
+ */
+int vfm_set_mac_default(struct vfm_set *s, int i);
 
 /*
  * A VMM that gives the device back when asked: a thread waits (up to
