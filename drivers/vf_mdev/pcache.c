@@ -622,10 +622,10 @@ EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_mark);
  * @n: out: entries in the returned array
  *
  * Cached pages marked VFM_PIN_DIRTY and pages that left the cache while
- * marked; in the window, the marks are cleared.  Returns a kvmalloc'ed
- * array of pfns (NULL with *@n 0 when there are none), ERR_PTR(-ENOMEM),
- * or ERR_PTR(-EOVERFLOW) when a page could not be remembered (then the
- * whole window is dirty).
+ * marked, each page once; in the window, the marks are cleared.  Returns
+ * a kvmalloc'ed array of pfns (NULL with *@n 0 when there are none),
+ * ERR_PTR(-ENOMEM), or ERR_PTR(-EOVERFLOW) when a page could not be
+ * remembered (then the whole window is dirty).
  */
 u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 			      unsigned long *n)
@@ -655,8 +655,10 @@ u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 		mutex_unlock(&pc->lock);
 		return ERR_PTR(-ENOMEM);
 	}
+	/* A page that left and came back is named once, by gone_dirty. */
 	xa_for_each_range(&pc->pins, idx, p, first, last)
-		if (k < max && test_and_clear_bit(VFM_PIN_DIRTY, &p->flags))
+		if (k < max && test_and_clear_bit(VFM_PIN_DIRTY, &p->flags) &&
+		    !xa_load(&pc->gone_dirty, idx))
 			pfns[k++] = p->iova_pfn;
 	xa_for_each_range(&pc->gone_dirty, idx, entry, first, last) {
 		if (k < max)
