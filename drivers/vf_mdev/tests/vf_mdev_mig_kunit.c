@@ -131,8 +131,13 @@ static void stream_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, len, vfm_stream_final_size(S_RINGS, S_LOG));
 	KUNIT_ASSERT_EQ(test, 0, s_decode(test, buf, len, d, &flags));
 	KUNIT_EXPECT_EQ(test, VF_MDEV_STREAM_F_FINAL, flags);
+	/* Every record written is counted by the reader (the events). */
+	KUNIT_EXPECT_EQ(test, 6U + S_RINGS + 1,
+			vfm_stream_frame_records(s, VF_MDEV_STREAM_F_FINAL));
+	s->nrec = vfm_stream_frame_records(s, VF_MDEV_STREAM_F_FINAL);
 	/* Everything comes back as it went in. */
 	KUNIT_EXPECT_EQ(test, 0, memcmp(s, d, sizeof(*s)));
+	s->nrec = 0;
 
 	buf = s_frame(test, s, VF_MDEV_STREAM_F_INITIAL, &len);
 	KUNIT_ASSERT_EQ(test, 0, s_decode(test, buf, len, d, &flags));
@@ -140,6 +145,9 @@ static void stream_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->device, d->device);
 	KUNIT_EXPECT_EQ(test, 0, memcmp(&s->mi, &d->mi, sizeof(s->mi)));
 	KUNIT_EXPECT_EQ(test, 0U, d->nlog);
+	KUNIT_EXPECT_EQ(test, 1U, d->nrec);
+	KUNIT_EXPECT_EQ(test, 1U,
+			vfm_stream_frame_records(s, VF_MDEV_STREAM_F_INITIAL));
 	/* A frame never fits a too small buffer. */
 	KUNIT_EXPECT_EQ(test, -ENOSPC,
 			vfm_stream_encode(s, VF_MDEV_STREAM_F_FINAL, buf, 64));
