@@ -292,11 +292,15 @@ static int vfm_migf_append(struct vfm_migf *migf, const struct vfm_dstate *s,
 			migf->final = true;
 		WRITE_ONCE(migf->vd->mig.saved_bytes, migf->len);
 	}
-	trace_vf_mdev_stream_save(migf->vd, flags & VF_MDEV_STREAM_F_INITIAL ?
-				  VFM_FRAME_INITIAL : VFM_FRAME_FINAL,
-				  n < 0 ? 0 : n,
-				  n < 0 ? 0 : vfm_stream_frame_records(s, flags),
-				  migf->len, n < 0 ? n : 0);
+	/* Counting the records is work: only for the event. */
+	if (trace_vf_mdev_stream_save_enabled())
+		trace_vf_mdev_stream_save(migf->vd,
+					  flags & VF_MDEV_STREAM_F_INITIAL ?
+					  VFM_FRAME_INITIAL : VFM_FRAME_FINAL,
+					  n < 0 ? 0 : n,
+					  n < 0 ? 0 :
+					  vfm_stream_frame_records(s, flags),
+					  migf->len, n < 0 ? n : 0);
 	return n < 0 ? n : 0;
 }
 
