@@ -42,6 +42,7 @@
 #include <kunit/visibility.h>
 
 #include "vfm.h"
+#include "trace.h"
 
 #if IS_ENABLED(CONFIG_IOMMUFD_DRIVER)
 MODULE_IMPORT_NS(IOMMUFD);
@@ -168,6 +169,7 @@ int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 	u64 first = iova >> PAGE_SHIFT, t0 = ktime_get_ns();
 	unsigned long n = 0, i;
 	u64 *pfns = NULL;
+	bool all = false;
 	int ret = 0;
 
 	if (!length)
@@ -185,6 +187,7 @@ int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 		set(arg, iova, length);
 		pfns = NULL;
 		ret = VFM_DLOG_ALL;
+		all = true;
 	} else if (IS_ERR(pfns)) {
 		ret = PTR_ERR(pfns);
 		goto out_unlock;
@@ -196,6 +199,9 @@ int vfm_dlog_report(struct vfm_dev *vd, u64 iova, u64 length,
 	vd->dlog.pages += n;
 	vd->dlog.last_pages = n;
 	vd->dlog.last_ns = ktime_get_ns() - t0;
+	trace_vf_mdev_dirty_report(vd, VFM_DIRTY_DMA_LOGGING, iova, length,
+				   all ? length >> PAGE_SHIFT : n,
+				   vd->dlog.last_ns, all);
 out_unlock:
 	mutex_unlock(&vd->dlog.lock);
 	return ret;
@@ -222,7 +228,29 @@ const struct vfio_log_ops vfm_log_ops = {
 	.log_read_and_clear = vfm_log_read_and_clear,
 };
 
-/* While migrating: let go of what the device consumed, unpin the rest. */
+/*
+ * Let go of what the device consumed, unpin what nobody holds.  One sweep
+ * at a time (the work, or vfm_migrating() before it schedules the work).
+ * Without DMA logging the pinned set it leaves is what the type1
+ * container reports: that is the type1 channel's event.
+ */
+static void vfm_sweep_once(struct vfm_dev *vd)
+{
+	bool tr = trace_vf_mdev_dirty_report_enabled();
+	u64 t0 = tr ? ktime_get_ns() : 0;
+	unsigned long n;
+
+	vfm_rings_release_consumed(vd);
+	n = vfm_pcache_trim(vd);
+	WRITE_ONCE(vd->mig.sweeps, vd->mig.sweeps + 1);
+	WRITE_ONCE(vd->mig.trimmed, vd->mig.trimmed + n);
+	if (tr && !READ_ONCE(vd->pc.log_dirty))
+		trace_vf_mdev_dirty_report(vd, VFM_DIRTY_TYPE1, 0, 0,
+					   READ_ONCE(vd->pc.count),
+					   ktime_get_ns() - t0, false);
+}
+
+/* While migrating: a sweep every VFM_SWEEP_MS. */
 static void vfm_sweep_work(struct work_struct *work)
 {
 	struct vfm_dev *vd = container_of(to_delayed_work(work),
@@ -230,8 +258,7 @@ static void vfm_sweep_work(struct work_struct *work)
 
 	if (!READ_ONCE(vd->pc.migrating))
 		return;
-	vfm_rings_release_consumed(vd);
-	vfm_pcache_trim(vd);
+	vfm_sweep_once(vd);
 	schedule_delayed_work(&vd->mig.sweep, msecs_to_jiffies(VFM_SWEEP_MS));
 }
 
@@ -255,8 +282,7 @@ void vfm_migrating(struct vfm_dev *vd, bool on)
 		return;
 	vfm_pcache_set_mode(vd, READ_ONCE(vd->pc.log_dirty), on);
 	if (on) {
-		vfm_rings_release_consumed(vd);
-		vfm_pcache_trim(vd);
+		vfm_sweep_once(vd);
 		schedule_delayed_work(&vd->mig.sweep,
 				      msecs_to_jiffies(VFM_SWEEP_MS));
 	} else {

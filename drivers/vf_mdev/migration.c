@@ -52,6 +52,7 @@
 #include <uapi/linux/vf_mdev.h>
 
 #include "vfm.h"
+#include "trace.h"
 
 /**
  * struct vfm_migf - a migration data file
@@ -67,6 +68,7 @@
  * @initial: saving: bytes of the initial frame at the start of @buf
  * @final: saving: the final frame is in @buf (then reads end with 0)
  * @frame_len: resuming: length of the frame in @buf, once its header is in
+ * @taken: resuming: bytes the user wrote to the file
  * @err: resuming: a write was refused; nothing can be loaded
  * @frames: resuming: VF_MDEV_STREAM_F_* of the frames taken
  * @st: resuming: the final frame, decoded
@@ -84,6 +86,7 @@ struct vfm_migf {
 	size_t initial;
 	bool final;
 	u64 frame_len;
+	u64 taken;
 	int err;
 	u32 frames;
 	struct vfm_dstate *st;
@@ -287,21 +290,37 @@ static int vfm_migf_append(struct vfm_migf *migf, const struct vfm_dstate *s,
 		u8 *buf = kvrealloc(migf->buf, migf->len + need,
 				    GFP_KERNEL_ACCOUNT);
 
-		if (!buf)
+		if (!buf) {
+			trace_vf_mdev_stream_save(migf->vd,
+						  flags & VF_MDEV_STREAM_F_INITIAL ?
+						  VFM_FRAME_INITIAL :
+						  VFM_FRAME_FINAL, 0, 0,
+						  migf->len, -ENOMEM);
 			return -ENOMEM;
+		}
 		migf->buf = buf;
 		migf->cap = migf->len + need;
 	}
 	n = vfm_stream_encode(s, flags, migf->buf + migf->len,
 			      migf->cap - migf->len);
-	if (n < 0)
-		return n;
-	migf->len += n;
-	if (flags & VF_MDEV_STREAM_F_INITIAL)
-		migf->initial = n;
-	else
-		migf->final = true;
-	return 0;
+	if (n >= 0) {
+		migf->len += n;
+		if (flags & VF_MDEV_STREAM_F_INITIAL)
+			migf->initial = n;
+		else
+			migf->final = true;
+		WRITE_ONCE(migf->vd->mig.saved_bytes, migf->len);
+	}
+	/* Counting the records is work: only for the event. */
+	if (trace_vf_mdev_stream_save_enabled())
+		trace_vf_mdev_stream_save(migf->vd,
+					  flags & VF_MDEV_STREAM_F_INITIAL ?
+					  VFM_FRAME_INITIAL : VFM_FRAME_FINAL,
+					  n < 0 ? 0 : n,
+					  n < 0 ? 0 :
+					  vfm_stream_frame_records(s, flags),
+					  migf->len, n < 0 ? n : 0);
+	return n < 0 ? n : 0;
 }
 
 /* Capture: the device's state into a stream --------------------------- */
@@ -606,7 +625,7 @@ static int vfm_resume_frame(struct vfm_migf *migf)
 {
 	struct vfm_dev *vd = migf->vd;
 	char why[VFM_WHY_LEN] = "";
-	u32 flags;
+	u32 flags = 0;
 	int ret;
 
 	ret = vfm_stream_decode(migf->buf, migf->len, migf->tmp, &flags, why,
@@ -624,6 +643,10 @@ static int vfm_resume_frame(struct vfm_migf *migf)
 		ret = vfm_mig_match(vd, migf->tmp,
 				    flags & VF_MDEV_STREAM_F_INITIAL, why,
 				    sizeof(why));
+	trace_vf_mdev_stream_load(vd, flags & VF_MDEV_STREAM_F_INITIAL ?
+				  VFM_FRAME_INITIAL : flags & VF_MDEV_STREAM_F_FINAL ?
+				  VFM_FRAME_FINAL : VFM_FRAME_NONE, migf->len,
+				  migf->tmp->nrec, migf->taken, ret, why);
 	if (ret) {
 		vfm_err_rl(vd, "migration stream refused: %s: %pe\n", why,
 			   ERR_PTR(ret));
@@ -646,6 +669,9 @@ static int vfm_resume_take(struct vfm_migf *migf, struct iov_iter *from)
 
 	while (iov_iter_count(from)) {
 		if (migf->frames & VF_MDEV_STREAM_F_FINAL) {
+			trace_vf_mdev_stream_load(vd, VFM_FRAME_NONE, 0, 0,
+						  migf->taken, -EINVAL,
+						  "bytes after the final frame");
 			vfm_err_rl(vd, "migration stream refused: %zu bytes after the end\n",
 				   iov_iter_count(from));
 			return -EINVAL;
@@ -664,6 +690,8 @@ static int vfm_resume_take(struct vfm_migf *migf, struct iov_iter *from)
 		if (copy_from_iter(migf->buf + migf->len, n, from) != n)
 			return -EFAULT;
 		migf->len += n;
+		migf->taken += n;
+		WRITE_ONCE(vd->mig.loaded_bytes, migf->taken);
 		if (migf->len < want)
 			break;
 		if (!migf->frame_len) {
@@ -671,6 +699,10 @@ static int vfm_resume_take(struct vfm_migf *migf, struct iov_iter *from)
 						   &migf->frame_len, &flags,
 						   why, sizeof(why));
 			if (ret) {
+				trace_vf_mdev_stream_load(vd, VFM_FRAME_NONE,
+							  migf->len, 0,
+							  migf->taken, ret,
+							  why);
 				vfm_err_rl(vd, "migration stream refused: %s: %pe\n",
 					   why, ERR_PTR(ret));
 				return ret;
@@ -915,6 +947,7 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 	const struct vfm_mig_ops *mig = fam->mig;
 	struct vfm_snap *snap = &vd->mig.snap;
 	char why[VFM_WHY_LEN] = "";
+	u64 t0 = ktime_get_ns();
 	struct vfm_replay *rp;
 	int ret;
 	u8 i;
@@ -934,8 +967,11 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 		goto out_log;
 
 	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
-	if (!rp)
-		return -ENOMEM;
+	if (!rp) {
+		ret = -ENOMEM;
+		snprintf(why, sizeof(why), "no memory for the replay");
+		goto out_log;
+	}
 	rp->log = s->log;
 	rp->nlog = s->nlog;
 	rp->want = &s->mi;
@@ -1004,6 +1040,7 @@ static int vfm_mig_load(struct vfm_dev *vd, struct vfm_dstate *s)
 	vd->mig.quiesced = true;
 	vd->mig.loaded = true;
 	kfree(rp);
+	trace_vf_mdev_restore(vd, ktime_get_ns() - t0, 0, "");
 	return 0;
 
 out_unconfigure:
@@ -1011,6 +1048,7 @@ out_unconfigure:
 	mutex_unlock(&vd->state_lock);
 	kfree(rp);
 out_log:
+	trace_vf_mdev_restore(vd, ktime_get_ns() - t0, ret, why);
 	vfm_err_rl(vd, "migration: the device state cannot be loaded: %s: %pe\n",
 		   why, ERR_PTR(ret));
 	return ret;
@@ -1164,6 +1202,7 @@ static struct file *vfm_arc_resume(struct vfm_dev *vd, u32 from)
 	migf = vfm_migf_new(vd, false);
 	if (IS_ERR(migf))
 		return ERR_CAST(migf);
+	WRITE_ONCE(vd->mig.loaded_bytes, 0);
 	get_file(migf->filp);
 	vd->mig.resuming = migf;
 	return migf->filp;
@@ -1179,9 +1218,14 @@ static struct file *vfm_arc_load(struct vfm_dev *vd, u32 from)
 	mutex_lock(&migf->lock);
 	if (migf->err) {
 		ret = migf->err;
+		trace_vf_mdev_restore(vd, 0, ret, "nothing to load, the stream was refused");
 		vfm_err_rl(vd, "migration: nothing to load, the stream was refused\n");
 	} else if (migf->len || !(migf->frames & VF_MDEV_STREAM_F_FINAL)) {
 		ret = -ENODATA;
+		trace_vf_mdev_restore(vd, 0, ret,
+				      migf->frames & VF_MDEV_STREAM_F_FINAL ?
+				      "truncated stream: part of a frame after the final one" :
+				      "truncated stream: no final frame");
 		vfm_err_rl(vd, "migration: truncated stream (%s, %zu bytes of a frame)\n",
 			   migf->frames & VF_MDEV_STREAM_F_FINAL ?
 			   "final frame in" : "no final frame", migf->len);
@@ -1259,6 +1303,8 @@ static struct file *vfm_mig_step(struct vfm_dev *vd, u32 next)
 static void vfm_mig_reset_locked(struct vfm_dev *vd)
 {
 	lockdep_assert_held(&vd->mig.lock);
+	if (vd->mig.state != VFIO_DEVICE_STATE_RUNNING)
+		trace_vf_mdev_mig_reset(vd, vd->mig.state);
 	vfm_mig_disable_files(vd);
 	vfm_migrating(vd, false);
 	vfm_rings_hold(vd, false);
@@ -1303,14 +1349,17 @@ void vfm_mig_reset(struct vfm_dev *vd)
 /**
  * vfm_mig_fail - the device gives up (a post-copy request timed out)
  * @vd: device
+ * @err: why, for the vf_mdev_mig_state event
  *
  * The VFIO ERROR state: no tail reaches the device any more, the VMM
  * learns it through the error eventfd, only a reset brings it back.
  */
-void vfm_mig_fail(struct vfm_dev *vd)
+void vfm_mig_fail(struct vfm_dev *vd, int err)
 {
 	mutex_lock(&vd->mig.lock);
 	vfm_rings_fail(vd);
+	trace_vf_mdev_mig_state(vd, vd->mig.state, VFIO_DEVICE_STATE_ERROR,
+				VFIO_DEVICE_STATE_ERROR, 0, err);
 	vd->mig.state = VFIO_DEVICE_STATE_ERROR;
 	mutex_lock(&vd->state_lock);
 	if (vd->err_trigger)
@@ -1392,6 +1441,8 @@ struct file *vfm_mig_set_state(struct vfm_dev *vd, u32 new,
 {
 	struct file *res = NULL;
 	enum vfio_device_mig_state next;
+	u32 cur;
+	u64 t0;
 	int ret;
 
 	mutex_lock(&vd->mig.lock);
@@ -1417,7 +1468,17 @@ struct file *vfm_mig_set_state(struct vfm_dev *vd, u32 new,
 			res = ERR_PTR(ret);
 			break;
 		}
+		cur = vd->mig.state;
+		t0 = ktime_get_ns();
 		res = vfm_mig_step(vd, next);
+		t0 = ktime_get_ns() - t0;
+		/* The figures debugfs shows, read there without mig.lock. */
+		WRITE_ONCE(vd->mig.last_arc_ns, t0);
+		WRITE_ONCE(vd->mig.last_from, cur);
+		WRITE_ONCE(vd->mig.last_to, next);
+		WRITE_ONCE(vd->mig.arcs, vd->mig.arcs + 1);
+		trace_vf_mdev_mig_state(vd, cur, next, new, t0,
+					IS_ERR(res) ? PTR_ERR(res) : 0);
 		if (IS_ERR(res))
 			break;
 		vd->mig.state = next;

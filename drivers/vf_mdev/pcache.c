@@ -21,6 +21,7 @@
 #include <kunit/visibility.h>
 
 #include "vfm.h"
+#include "trace.h"
 
 static unsigned long pin_cache_pages = 32768;
 module_param(pin_cache_pages, ulong, 0444);
@@ -124,16 +125,20 @@ static void vfm_pcache_drop_gone(struct vfm_pcache *pc)
 void vfm_pcache_flush(struct vfm_dev *vd)
 {
 	struct vfm_pcache *pc = &vd->pc;
+	unsigned long idx, n = 0;
 	struct vfm_pin *p;
-	unsigned long idx;
 	LIST_HEAD(gone);
 
 	mutex_lock(&pc->lock);
 	pc->active = false;
 	pc->log_dirty = false;
 	pc->migrating = false;
-	xa_for_each(&pc->pins, idx, p)
+	xa_for_each(&pc->pins, idx, p) {
 		vfm_pin_take(pc, p, &gone);
+		n++;
+	}
+	if (n)
+		trace_vf_mdev_pcache_evict(vd, VFM_EVICT_FLUSH, n);
 	vfm_pins_unmap(vd, &gone);
 	vfm_pcache_drop_gone(pc);
 	mutex_unlock(&pc->lock);
@@ -379,6 +384,8 @@ static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want,
 		done++;
 	}
 	vd->stats.pc_evictions += done;
+	if (done)
+		trace_vf_mdev_pcache_evict(vd, VFM_EVICT_FULL, done);
 	return done;
 }
 
@@ -524,8 +531,8 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 	struct vfm_pcache *pc = &vd->pc;
 	unsigned long first = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + length - 1) >> PAGE_SHIFT;
+	unsigned long idx, n = 0;
 	struct vfm_pin *p;
-	unsigned long idx;
 	LIST_HEAD(gone);
 
 	if (!length || iova + length - 1 < iova)
@@ -541,8 +548,10 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 
 	xa_for_each_range(&pc->pins, idx, p, first, last) {
 		vfm_pin_take(pc, p, &gone);
-		vd->stats.pc_unmaps++;
+		n++;
 	}
+	vd->stats.pc_unmaps += n;
+	trace_vf_mdev_pcache_unmap(vd, iova, length, n);
 	vfm_pins_unmap(vd, &gone);
 	mutex_unlock(&pc->lock);
 	vfm_pins_unpin(vd, &gone);
@@ -588,6 +597,8 @@ unsigned long vfm_pcache_trim(struct vfm_dev *vd)
 		n++;
 	}
 	vd->stats.pc_evictions += n;
+	if (n)
+		trace_vf_mdev_pcache_evict(vd, VFM_EVICT_TRIM, n);
 	vfm_pins_unmap(vd, &gone);
 	mutex_unlock(&pc->lock);
 	vfm_pins_unpin(vd, &gone);
@@ -622,10 +633,10 @@ EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_mark);
  * @n: out: entries in the returned array
  *
  * Cached pages marked VFM_PIN_DIRTY and pages that left the cache while
- * marked; in the window, the marks are cleared.  Returns a kvmalloc'ed
- * array of pfns (NULL with *@n 0 when there are none), ERR_PTR(-ENOMEM),
- * or ERR_PTR(-EOVERFLOW) when a page could not be remembered (then the
- * whole window is dirty).
+ * marked, each page once; in the window, the marks are cleared.  Returns
+ * a kvmalloc'ed array of pfns (NULL with *@n 0 when there are none),
+ * ERR_PTR(-ENOMEM), or ERR_PTR(-EOVERFLOW) when a page could not be
+ * remembered (then the whole window is dirty).
  */
 u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 			      unsigned long *n)
@@ -655,8 +666,10 @@ u64 *vfm_pcache_collect_dirty(struct vfm_dev *vd, u64 first, u64 last,
 		mutex_unlock(&pc->lock);
 		return ERR_PTR(-ENOMEM);
 	}
+	/* A page that left and came back is named once, by gone_dirty. */
 	xa_for_each_range(&pc->pins, idx, p, first, last)
-		if (k < max && test_and_clear_bit(VFM_PIN_DIRTY, &p->flags))
+		if (k < max && test_and_clear_bit(VFM_PIN_DIRTY, &p->flags) &&
+		    !xa_load(&pc->gone_dirty, idx))
 			pfns[k++] = p->iova_pfn;
 	xa_for_each_range(&pc->gone_dirty, idx, entry, first, last) {
 		if (k < max)

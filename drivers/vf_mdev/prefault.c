@@ -30,12 +30,14 @@
  */
 #include <linux/eventfd.h>
 #include <linux/ktime.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <uapi/linux/vf_mdev.h>
 
 #include "vfm.h"
+#include "trace.h"
 
 static_assert(sizeof(struct vf_mdev_prefault_info) == 88);
 static_assert(offsetof(struct vf_mdev_prefault_info, mode) == 20);
@@ -177,6 +179,7 @@ static struct vfm_pfc_slot *vfm_pfc_slot_new(struct vfm_prefault *pfc)
 static bool vfm_pfc_queue(struct vfm_prefault *pfc, u64 pfn, u32 n)
 {
 	struct vfm_pfc_slot *s = pfc->last;
+	bool merged = false;
 	u32 i;
 
 	for (i = 0; i < n; i++)
@@ -185,6 +188,7 @@ static bool vfm_pfc_queue(struct vfm_prefault *pfc, u64 pfn, u32 n)
 	if (s && s->npages && !s->issued && s->pfn + s->npages == pfn &&
 	    s->npages + n <= VFM_PFC_REQ_MAX_PAGES) {
 		s->npages += n;
+		merged = true;
 	} else {
 		s = vfm_pfc_slot_new(pfc);
 		if (!s)
@@ -201,6 +205,7 @@ static bool vfm_pfc_queue(struct vfm_prefault *pfc, u64 pfn, u32 n)
 		set_bit(vfm_pfc_bit(pfn + i),
 			vfm_pfc_chunk(pfc, pfn + i, false)->requested);
 	pfc->pages_requested += n;
+	trace_vf_mdev_prefault_request(pfc_to_vfm(pfc), pfn, n, s->seq, merged);
 	return true;
 }
 
@@ -251,6 +256,8 @@ int vfm_prefault_gate(struct vfm_dev *vd, u64 pfn, u64 n)
 		} else {
 			full = true;
 			pfc->overflows++;
+			trace_vf_mdev_prefault_overflow(vd, pfn + i, k - i,
+							pfc->queue_len);
 		}
 	}
 	if (queued) {
@@ -263,10 +270,13 @@ int vfm_prefault_gate(struct vfm_dev *vd, u64 pfn, u64 n)
 	return missing ? -EINPROGRESS : 0;
 }
 
-/* Free every request all of whose pages are resident; under pfc->lock. */
-static void vfm_pfc_complete(struct vfm_prefault *pfc)
+/*
+ * Free every request all of whose pages are resident; under pfc->lock.
+ * Returns how many.
+ */
+static u32 vfm_pfc_complete(struct vfm_prefault *pfc)
 {
-	u32 i, k;
+	u32 i, k, done = 0;
 
 	for (i = 0; i < pfc->queue_len; i++) {
 		struct vfm_pfc_slot *s = &pfc->slots[i];
@@ -278,8 +288,10 @@ static void vfm_pfc_complete(struct vfm_prefault *pfc)
 			s->npages = 0;
 			if (pfc->last == s)
 				pfc->last = NULL;
+			done++;
 		}
 	}
+	return done;
 }
 
 /* The device gave up on a request: the VFIO ERROR state. */
@@ -289,7 +301,7 @@ static void vfm_pfc_timeout_work(struct work_struct *work)
 					 timeout);
 	struct vfm_dev *vd = pfc_to_vfm(pfc);
 	u64 now = ktime_get_ns(), oldest = U64_MAX, limit;
-	u32 i;
+	u32 i, dropped = 0;
 
 	mutex_lock(&pfc->lock);
 	if (!pfc->on || pfc->timed_out) {
@@ -308,14 +320,18 @@ static void vfm_pfc_timeout_work(struct work_struct *work)
 		return;
 	}
 	pfc->timed_out = true;
-	for (i = 0; i < pfc->queue_len; i++)
+	for (i = 0; i < pfc->queue_len; i++) {
+		dropped += !!pfc->slots[i].npages;
 		pfc->slots[i].npages = 0;
+	}
 	pfc->last = NULL;
+	trace_vf_mdev_prefault_timeout(vd, pfc->timeout_ms, dropped,
+				       now - oldest);
 	mutex_unlock(&pfc->lock);
 
 	vfm_err_rl(vd, "post-copy: request unanswered for %u ms: VFIO ERROR state\n",
 		   pfc->timeout_ms);
-	vfm_mig_fail(vd);
+	vfm_mig_fail(vd, -ETIMEDOUT);
 }
 
 /**
@@ -440,6 +456,32 @@ static void vfm_pfc_info(struct vfm_dev *vd, struct vf_mdev_prefault_info *info)
 	mutex_unlock(&pfc->lock);
 }
 
+/**
+ * vfm_prefault_show - the channel in the debugfs state file
+ * @vd: device
+ * @s: the file
+ *
+ * One line, the fields of struct vf_mdev_prefault_info and the
+ * acknowledgments taken.
+ */
+void vfm_prefault_show(struct vfm_dev *vd, struct seq_file *s)
+{
+	struct vf_mdev_prefault_info info;
+	u64 acks;
+
+	vfm_pfc_info(vd, &info);
+	mutex_lock(&vd->pfc.lock);
+	acks = vd->pfc.acks;
+	mutex_unlock(&vd->pfc.lock);
+	seq_printf(s, "prefault: mode %s status %s queue_len %u timeout_ms %u queued %u outstanding %u held_rings %u holds %llu requests %llu pages %llu overflows %llu acks %llu\n",
+		   info.mode == VF_MDEV_PREFAULT_ON ? "on" : "off",
+		   info.status & VF_MDEV_PREFAULT_S_TIMED_OUT ? "timed_out" :
+		   info.status & VF_MDEV_PREFAULT_S_ON ? "on" : "off",
+		   info.queue_len, info.timeout_ms, info.queued,
+		   info.outstanding, info.held_rings, info.holds,
+		   info.requests, info.pages_requested, info.overflows, acks);
+}
+
 /* Switch post-copy mode on: a resumed device, before it runs. */
 static int vfm_pfc_on(struct vfm_dev *vd)
 {
@@ -466,11 +508,13 @@ static int vfm_pfc_on(struct vfm_dev *vd)
 		pfc->requests = 0;
 		pfc->pages_requested = 0;
 		pfc->overflows = 0;
+		pfc->acks = 0;
 		pfc->seq = 0;
 	}
 	mutex_unlock(&pfc->lock);
 out:
 	mutex_unlock(&vd->mig.lock);
+	trace_vf_mdev_prefault_mode(vd, true, ret);
 	return ret;
 }
 
@@ -491,6 +535,7 @@ static int vfm_pfc_off(struct vfm_dev *vd)
 		vfm_pfc_clear(pfc);
 	}
 	mutex_unlock(&pfc->lock);
+	trace_vf_mdev_prefault_mode(vd, false, ret);
 	return ret;
 }
 
@@ -627,7 +672,7 @@ static ssize_t vfm_pfc_write_cmd(struct vfm_dev *vd, const char __user *buf,
 {
 	struct vfm_prefault *pfc = &vd->pfc;
 	struct vf_mdev_prefault_cmd *cmd;
-	u32 i;
+	u32 i, done;
 	int ret;
 
 	if (count < sizeof(*cmd) + sizeof(cmd->ranges[0]) ||
@@ -646,6 +691,8 @@ static ssize_t vfm_pfc_write_cmd(struct vfm_dev *vd, const char __user *buf,
 			   cmd->argsz, count, cmd->op, cmd->nr_ranges,
 			   cmd->flags);
 		ret = -EINVAL;
+		trace_vf_mdev_prefault_ack(vd, cmd->op == VF_MDEV_PREFAULT_ACK,
+					   0, 0, 0, ret);
 		goto out_free;
 	}
 
@@ -683,10 +730,18 @@ static ssize_t vfm_pfc_write_cmd(struct vfm_dev *vd, const char __user *buf,
 		vfm_pfc_mark(pfc, r->iova >> PAGE_SHIFT,
 			     (r->iova + r->length - 1) >> PAGE_SHIFT, true);
 	}
-	vfm_pfc_complete(pfc);
+	done = vfm_pfc_complete(pfc);
 	if (cmd->op == VF_MDEV_PREFAULT_ACK)
 		pfc->acks++;
 	mutex_unlock(&pfc->lock);
+	if (trace_vf_mdev_prefault_ack_enabled()) {
+		u64 pages = 0;
+
+		for (i = 0; i < cmd->nr_ranges; i++)
+			pages += cmd->ranges[i].length >> PAGE_SHIFT;
+		trace_vf_mdev_prefault_ack(vd, cmd->op == VF_MDEV_PREFAULT_ACK,
+					   cmd->nr_ranges, pages, done, 0);
+	}
 
 	/* The held tails go on, in this thread, before the write returns. */
 	vfm_rings_pfc_retry(vd);
@@ -695,6 +750,8 @@ static ssize_t vfm_pfc_write_cmd(struct vfm_dev *vd, const char __user *buf,
 
 out_unlock:
 	mutex_unlock(&pfc->lock);
+	trace_vf_mdev_prefault_ack(vd, cmd->op == VF_MDEV_PREFAULT_ACK,
+				   cmd->nr_ranges, 0, 0, ret);
 out_free:
 	kfree(cmd);
 	return ret;

@@ -34,6 +34,7 @@
 #include <kunit/visibility.h>
 
 #include "vfm.h"
+#include "trace.h"
 
 void vfm_ring_init(struct vfm_ring *r, u8 dir)
 {
@@ -388,8 +389,8 @@ static int vfm_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
 	struct vfm_run miss[VFM_MISS_BATCH];
 	u32 dsize = fam->desc_size[r->cfg.dir];
 	u8 desc[VFM_MAX_DESC_SIZE];
-	u32 n, boundary, stuck_tail = U32_MAX;
-	u64 stuck_pfn = U64_MAX;
+	u32 n, boundary, stuck_tail = U32_MAX, misses = 0;
+	u64 stuck_pfn = U64_MAX, descs0 = 0;
 	bool counted = false, filling = false;
 	int ret, nt, nmiss = 0, i, k;
 
@@ -397,8 +398,10 @@ static int vfm_doorbell(struct vfm_dev *vd, struct vfm_ring *r, u32 new_tail,
 		return -ENODEV;
 again:
 	spin_lock(&r->lock);
-	if (guest && !counted) {
-		r->doorbells++;
+	if (!counted) {
+		if (guest)
+			r->doorbells++;
+		descs0 = r->descs;	/* vf_mdev_doorbell's descs */
 		counted = true;
 	}
 	if (guest && r->hold) {
@@ -410,6 +413,8 @@ again:
 		}
 		r->held_tail = new_tail;
 		r->held = true;
+		trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+				       VFM_DB_HELD, 0);
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -425,6 +430,8 @@ again:
 				r->held_tail = r->pfc_tail;
 			}
 			r->pfc_wait = false;
+			trace_vf_mdev_doorbell(vd, r, r->held_tail, descs0,
+					       misses, guest, VFM_DB_HELD, 0);
 			spin_unlock(&r->lock);
 			return 0;
 		}
@@ -438,6 +445,8 @@ again:
 			goto out_err;
 		}
 		r->pfc_tail = new_tail;
+		trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+				       VFM_DB_WAIT, 0);
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -456,6 +465,8 @@ again:
 		r->fwd = new_tail;
 		if (retry)
 			r->pfc_wait = false;
+		trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+				       VFM_DB_FWD, 0);
 		spin_unlock(&r->lock);
 		return 0;
 	}
@@ -527,6 +538,9 @@ again:
 		}
 		r->pfc_wait = false;
 	}
+	if (!ret)
+		trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+				       VFM_DB_FWD, 0);
 	spin_unlock(&r->lock);
 	if (filling) {
 		atomic_dec(&vd->pc.filling);
@@ -544,6 +558,7 @@ again:
 		}
 		stuck_tail = r->tail;
 		stuck_pfn = miss[0].pfn;
+		misses++;
 		/*
 		 * The first run must fill; later ones are only read-ahead.
 		 * A migration's trim leaves the cache alone meanwhile: what
@@ -578,6 +593,8 @@ out_err:
 		spin_unlock(&r->lock);
 	}
 	vfm_ring_error(r);
+	trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+			       VFM_DB_REFUSED, ret);
 	vfm_err_rl(vd, "ring %u: tail %u refused at descriptor %u: %pe\n",
 		   vfm_ring_idx(vd, r), new_tail, r->tail, ERR_PTR(ret));
 	return ret;
@@ -593,6 +610,8 @@ wait_pages:
 		r->pfc_tail = new_tail;
 		r->pfc_holds++;
 	}
+	trace_vf_mdev_doorbell(vd, r, new_tail, descs0, misses, guest,
+			       VFM_DB_WAIT, 0);
 	spin_unlock(&r->lock);
 	return 0;
 }

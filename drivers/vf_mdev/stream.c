@@ -117,6 +117,23 @@ size_t vfm_stream_frame_size(const struct vfm_dstate *s, u32 flags)
 EXPORT_SYMBOL_IF_KUNIT(vfm_stream_frame_size);
 
 /**
+ * vfm_stream_frame_records - records vfm_stream_encode() writes
+ * @s: the state
+ * @flags: VF_MDEV_STREAM_F_INITIAL or VF_MDEV_STREAM_F_FINAL
+ *
+ * An initial frame holds the match record; a final frame the match,
+ * config, one ring record per ring, device registers, mailbox, the
+ * configuration log, statistics and, if known, the source record.
+ */
+u32 vfm_stream_frame_records(const struct vfm_dstate *s, u32 flags)
+{
+	if (!(flags & VF_MDEV_STREAM_F_FINAL))
+		return 1;
+	return 6 + s->nr_rings + (s->has_src ? 1 : 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfm_stream_frame_records);
+
+/**
  * vfm_stream_final_size - bytes of the final frame a device would write
  * @nr_rings: its rings
  * @nlog: entries in its configuration log
@@ -627,6 +644,7 @@ int vfm_stream_decode(const void *buf, size_t len, struct vfm_dstate *s,
 				tag, pos - REC_LEN, rflags, rlen, len - pos);
 			return -EINVAL;
 		}
+		s->nrec++;
 		known = vfm_known_len(tag);
 		if (!known) {
 			if (rflags & VF_MDEV_REC_F_MANDATORY) {

@@ -596,10 +596,19 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 	unsigned int i, w;
 
 	seq_printf(s, "open: %d\n", vd->open);
-	seq_printf(s, "migration: state %s quiesced %d loaded %d migrating %d\n",
+	seq_printf(s, "migration: state %s quiesced %d loaded %d migrating %d arcs %llu last %s->%s last_arc_ns %llu saved_bytes %llu loaded_bytes %llu\n",
 		   vfm_state_name(READ_ONCE(vd->mig.state)),
 		   READ_ONCE(vd->mig.quiesced), READ_ONCE(vd->mig.loaded),
-		   READ_ONCE(vd->pc.migrating));
+		   READ_ONCE(vd->pc.migrating), READ_ONCE(vd->mig.arcs),
+		   vfm_state_name(READ_ONCE(vd->mig.last_from)),
+		   vfm_state_name(READ_ONCE(vd->mig.last_to)),
+		   READ_ONCE(vd->mig.last_arc_ns),
+		   READ_ONCE(vd->mig.saved_bytes),
+		   READ_ONCE(vd->mig.loaded_bytes));
+	/* The pinned set is what the type1 container reports while migrating. */
+	seq_printf(s, "sweep: migrating %d sweeps %llu trimmed %llu pinned %lu\n",
+		   READ_ONCE(vd->pc.migrating), READ_ONCE(vd->mig.sweeps),
+		   READ_ONCE(vd->mig.trimmed), READ_ONCE(vd->pc.count));
 	mutex_lock(&vd->dlog.lock);
 	seq_printf(s, "dma_logging: on %d page_size %llu reports %llu pages %llu last_pages %llu last_ns %llu\n",
 		   vd->dlog.on, vd->dlog.page_size, vd->dlog.reports,
@@ -635,6 +644,7 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 		seq_puts(s, "\n");
 	}
 	spin_unlock(&vd->mbx_lock);
+	vfm_prefault_show(vd, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vfm_state);

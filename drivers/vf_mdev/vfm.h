@@ -279,6 +279,34 @@ struct vfm_stats {
 	u64 pc_unmaps;
 };
 
+/* What a doorbell did with the tail (vf_mdev_doorbell's action). */
+enum vfm_db_action {
+	VFM_DB_FWD,		/* scanned, the device has it (or all it may) */
+	VFM_DB_HELD,		/* held: the device is being stopped */
+	VFM_DB_WAIT,		/* post-copy: waits for pages to arrive */
+	VFM_DB_REFUSED,		/* refused (err) */
+};
+
+/* Why pages left the pin cache (vf_mdev_pcache_evict's reason). */
+enum vfm_evict_reason {
+	VFM_EVICT_FULL,		/* the cache was full: clock sweep */
+	VFM_EVICT_TRIM,		/* a migration keeps only what is held */
+	VFM_EVICT_FLUSH,	/* close or reset: everything */
+};
+
+/* Dirty report channels (vf_mdev_dirty_report's channel). */
+enum vfm_dirty_channel {
+	VFM_DIRTY_DMA_LOGGING,	/* vfio_log_ops */
+	VFM_DIRTY_TYPE1,	/* the type1 container: the pinned set */
+};
+
+/* Stream frame kinds in the stream events. */
+enum vfm_frame_kind {
+	VFM_FRAME_NONE,		/* no frame yet (a header refused) */
+	VFM_FRAME_INITIAL,
+	VFM_FRAME_FINAL,
+};
+
 /**
  * struct vfm_regmap - where the family's register classes are, learnt by
  * asking the family about every offset of its trapped pages at probe
@@ -344,6 +372,16 @@ enum vfm_mig_if {
  * @t_stop: time of the last STOP request (for the stop-copy figures)
  * @iface: enum vfm_mig_if: the interface this open uses (the first one
  *	that had an effect), until close
+ * @arcs: arcs walked since the instance was created (under @lock)
+ * @last_from: the last arc's start state (under @lock)
+ * @last_to: the last arc's end state (under @lock)
+ * @last_arc_ns: how long it took (under @lock)
+ * @saved_bytes: bytes of frames in the last saving file (its lock)
+ * @loaded_bytes: bytes written to the last resuming file (its lock)
+ * @sweeps: migration sweeps run (written by the sweep only)
+ * @trimmed: pages the sweeps unpinned (written by the sweep only)
+ *
+ * The figures are read locklessly by debugfs.
  */
 struct vfm_mig {
 	struct mutex lock;	/* protects the state machine and @snap */
@@ -358,6 +396,14 @@ struct vfm_mig {
 	struct delayed_work sweep;
 	u64 t_stop;
 	u8 iface;
+	u64 arcs;
+	u32 last_from;
+	u32 last_to;
+	u64 last_arc_ns;
+	u64 saved_bytes;
+	u64 loaded_bytes;
+	u64 sweeps;
+	u64 trimmed;
 };
 
 /**
@@ -549,6 +595,7 @@ struct vfm_ring_state {
  * @stats: guest-visible statistics
  * @src: source information (optional record)
  * @has_src: @src was in the stream
+ * @nrec: records decoded (unknown optional ones skipped included)
  */
 struct vfm_dstate {
 	u32 family;
@@ -581,6 +628,7 @@ struct vfm_dstate {
 		u64 pinned;
 	} src;
 	bool has_src;
+	u32 nrec;
 };
 
 /* The per-VF parent: one per VF bound to a family driver. */
@@ -663,6 +711,13 @@ struct vfm_dev {
 static inline const struct vfm_family *vfm_fam(struct vfm_dev *vd)
 {
 	return vd->par->family;
+}
+
+/* The mdev's name (its UUID), for log lines and events. */
+static inline const char *vfm_name(const struct vfm_dev *vd)
+{
+	/* KUnit's instances are no VFIO device: the parent's name. */
+	return vd->vdev.dev ? dev_name(vd->vdev.dev) : dev_name(vd->par->dev);
 }
 
 #define vfm_err_rl(vd, fmt, ...) \
@@ -773,6 +828,7 @@ int vfm_reset_locked(struct vfm_dev *vd);
 u32 vfm_stream_crc(const void *buf, size_t len);
 size_t vfm_stream_frame_size(const struct vfm_dstate *s, u32 flags);
 size_t vfm_stream_final_size(u8 nr_rings, unsigned int nlog);
+u32 vfm_stream_frame_records(const struct vfm_dstate *s, u32 flags);
 ssize_t vfm_stream_encode(const struct vfm_dstate *s, u32 flags, void *buf,
 			  size_t cap);
 int vfm_stream_check_hdr(const void *buf, size_t len, u64 *frame_len,
@@ -800,7 +856,7 @@ void vfm_mig_open(struct vfm_dev *vd);
 void vfm_mig_close(struct vfm_dev *vd);
 void vfm_mig_reset(struct vfm_dev *vd);
 bool vfm_mig_arc_known(u32 from, u32 to);
-void vfm_mig_fail(struct vfm_dev *vd);
+void vfm_mig_fail(struct vfm_dev *vd, int err);
 
 /* prefault.c */
 void vfm_prefault_init(struct vfm_dev *vd);
@@ -811,6 +867,7 @@ int vfm_prefault_gate(struct vfm_dev *vd, u64 pfn, u64 n);
 void vfm_prefault_forget(struct vfm_dev *vd, u64 iova, u64 length);
 ssize_t vfm_prefault_region_rw(struct vfm_dev *vd, char __user *buf,
 			       size_t count, u64 off, bool write);
+void vfm_prefault_show(struct vfm_dev *vd, struct seq_file *s);
 const char *vfm_mig_if_name(enum vfm_mig_if who);
 int vfm_mig_claim(struct vfm_dev *vd, enum vfm_mig_if who);
 struct file *vfm_mig_set_state(struct vfm_dev *vd, u32 new,

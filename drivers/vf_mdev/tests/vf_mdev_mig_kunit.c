@@ -131,8 +131,13 @@ static void stream_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, len, vfm_stream_final_size(S_RINGS, S_LOG));
 	KUNIT_ASSERT_EQ(test, 0, s_decode(test, buf, len, d, &flags));
 	KUNIT_EXPECT_EQ(test, VF_MDEV_STREAM_F_FINAL, flags);
+	/* Every record written is counted by the reader (the events). */
+	KUNIT_EXPECT_EQ(test, 6U + S_RINGS + 1,
+			vfm_stream_frame_records(s, VF_MDEV_STREAM_F_FINAL));
+	s->nrec = vfm_stream_frame_records(s, VF_MDEV_STREAM_F_FINAL);
 	/* Everything comes back as it went in. */
 	KUNIT_EXPECT_EQ(test, 0, memcmp(s, d, sizeof(*s)));
+	s->nrec = 0;
 
 	buf = s_frame(test, s, VF_MDEV_STREAM_F_INITIAL, &len);
 	KUNIT_ASSERT_EQ(test, 0, s_decode(test, buf, len, d, &flags));
@@ -140,6 +145,9 @@ static void stream_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->device, d->device);
 	KUNIT_EXPECT_EQ(test, 0, memcmp(&s->mi, &d->mi, sizeof(s->mi)));
 	KUNIT_EXPECT_EQ(test, 0U, d->nlog);
+	KUNIT_EXPECT_EQ(test, 1U, d->nrec);
+	KUNIT_EXPECT_EQ(test, 1U,
+			vfm_stream_frame_records(s, VF_MDEV_STREAM_F_INITIAL));
 	/* A frame never fits a too small buffer. */
 	KUNIT_EXPECT_EQ(test, -ENOSPC,
 			vfm_stream_encode(s, VF_MDEV_STREAM_F_FINAL, buf, 64));
@@ -605,6 +613,9 @@ static u64 d_report(struct vfm_fake *f)
 		long k = pfns[i] - (FAKE_IOVA >> PAGE_SHIFT);
 
 		KUNIT_EXPECT_TRUE(f->test, k >= 0 && k < 64);
+		/* Each page once: a report's count is its pages. */
+		if (k >= 0 && k < 64)
+			KUNIT_EXPECT_FALSE(f->test, bits & BIT_ULL(k));
 		if (k >= 0 && k < 64)
 			bits |= BIT_ULL(k);
 	}
@@ -675,6 +686,31 @@ static void dirty_gone_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, only0, bits & only0);
 	bits = d_report(f);
 	KUNIT_EXPECT_EQ(test, 0ULL, bits & only0);
+	vfm_pcache_set_mode(f->vd, true, false);
+}
+
+/* A page gone from the cache and back before the report: named once. */
+static void dirty_gone_back_test(struct kunit *test)
+{
+	struct vfm_fake *f = d_setup(test);
+	u64 bits, only0 = d_buf_pages(0) & ~d_buf_pages(1);
+
+	d_post(f, D_RX_RING, 0, d_buf(0), D_BUF_LEN, true);
+	d_post(f, D_RX_RING, 1, d_buf(1), D_BUF_LEN, true);
+	d_wr(f, D_RX + 0x18, 2);
+	d_report(f);
+	vfm_fake_set_reg(f, D_RX + 0x10, 1);
+	vfm_pcache_set_mode(f->vd, true, true);
+	vfm_rings_release_consumed(f->vd);
+	vfm_pcache_trim(f->vd);
+	vfm_pcache_trim(f->vd);
+	KUNIT_EXPECT_EQ(test, -1, vfm_fake_refs(f, d_buf(0)));
+	/* Posted again: pinned again while the dirty log remembers it. */
+	d_post(f, D_RX_RING, 2, d_buf(0), D_BUF_LEN, true);
+	d_wr(f, D_RX + 0x18, 3);
+	KUNIT_EXPECT_LT(test, 0, vfm_fake_refs(f, d_buf(0)));
+	bits = d_report(f);	/* fails on a page named twice */
+	KUNIT_EXPECT_EQ(test, only0, bits & only0);
 	vfm_pcache_set_mode(f->vd, true, false);
 }
 
@@ -771,6 +807,7 @@ static struct kunit_suite vfm_stream_suite = {
 static struct kunit_case vfm_dirty_cases[] = {
 	KUNIT_CASE(dirty_posted_consumed_test),
 	KUNIT_CASE(dirty_gone_test),
+	KUNIT_CASE(dirty_gone_back_test),
 	KUNIT_CASE(dirty_wrap_test),
 	KUNIT_CASE(hold_test),
 	KUNIT_CASE(packet_boundary_test),
