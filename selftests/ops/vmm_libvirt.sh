@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vmm_libvirt: Debian's libvirt (libvirtd and virsh 9.0, run from the host's
-# root, chroot /host, with QEMU 10) gives an mdev to a nested guest exactly
-# as Documentation/admin-guide.rst tells operators to, and the guest's igbvf
-# pings through it. libvirtd's state directories (/etc/libvirt copied,
+# root, chroot /host, with QEMU 10) gives an mdev to a nested guest as
+# Documentation/admin-guide.rst tells operators to, the guest's igbvf pings
+# through it, and libvirt live-migrates the guest to a second libvirtd, onto
+# an mdev on another VF. libvirtd's state directories (/etc/libvirt copied,
 # /var/lib, /var/cache and /var/log/libvirt) are tmpfs for the test; it runs
 # QEMU as root without namespaces or a security driver; the host's
 # qemu-system-i386 is hidden (/dev/null over it) so that libvirtd probes one
-# emulator, not two, at start-up.
+# emulator, not two, at start-up. The second libvirtd runs in mount and UTS
+# namespaces of its own (its own state, host name and host UUID, its socket
+# in /tmp/vmm_libvirt.dst): libvirt refuses to migrate to itself.
 #
 #   libvirtd_start          libvirtd answers "virsh version" (start-up time)
 #   nodedev_mdev_types      "virsh nodedev-list --cap mdev_types" lists the
@@ -19,30 +22,32 @@
 #   domain_start            "virsh create" of a domain with
 #                           <hostdev mode='subsystem' type='mdev'
 #                           model='vfio-pci'><source><address uuid=.../>
-#                           (the nested guest of vmm_qemu: the rig's kernel,
+#                           and enable-migration=on on it (<qemu:override>):
+#                           the nested guest of vmm_qemu (the rig's kernel,
 #                           busybox and igbvf, scripts/l2-initramfs.sh)
 #   l2_igbvf_link           Linux's igbvf in the guest brings the mdev up
-#   l2_ping                 the guest pings the PF's address, all replies
-#   mdev_counters           the mdev's debugfs counters saw the pings (TX
+#   migrate_live            "virsh migrate --live" to the second libvirtd,
+#                           with "--xml" naming the destination's mdev (VF 1,
+#                           given VF 0's MAC first): the domain runs there and
+#                           no longer here
+#   l2_ping                 then the guest pings the PF's address, all
+#                           replies (through the destination's mdev)
+#   mdev_counters           that mdev's debugfs counters saw the pings (TX
 #                           doorbells and descriptors, RX descriptors)
 #   domain_shutoff          the guest powers off and libvirt's domain ends
-#   migrate_default         what "virsh migrate" says of that domain: libvirt
+#   migrate_default         the same domain without enable-migration=on,
+#                           started paused: what "virsh migrate" says. libvirt
 #                           9.0 asks QEMU for migration blockers and leaves
 #                           hostdevs to it; QEMU 10 blocks an mdev without
 #                           device dirty tracking (Debian's kernel: no
 #                           IOMMUFD_DRIVER, so vfmdev offers no DMA logging)
 #                           unless enable-migration=on; where vfmdev offers
 #                           DMA logging, nothing blocks
-#   migrate_enable_migration_on
-#                           the same domain with enable-migration=on set on
-#                           the hostdev (<qemu:override>), started paused:
-#                           QEMU reports no blocker and "virsh migrate" goes
-#                           past libvirt's device checks (to its same-host
-#                           refusal: the rig has one libvirtd); skipped
-#                           where nothing blocked without it
 #
-# Skips only when the rig lacks something (no host root, no /dev/kvm, no
-# libvirt on the host, igbvf_mdev not loaded).
+# When the migration fails, the guest pings from where it is, so that the
+# cases after it still say something. Skips only when the rig lacks
+# something (no host root, no /dev/kvm, no libvirt on the host, igbvf_mdev
+# not loaded).
 IP=/usr/sbin/ip
 L2DIR=${VFMDEV_L2DIR:-/vfmdev/l2}
 QDIR=/tmp/vmm_libvirt		# as libvirt and QEMU see it, inside chroot /host
@@ -57,8 +62,7 @@ LV_DIRS="etc/libvirt var/lib/libvirt var/cache/libvirt var/log/libvirt"
 [ -n "$VFMDEV_PF" ] || { [ -f /run/vfmdev.env ] && . /run/vfmdev.env; }
 
 CASES="libvirtd_start nodedev_mdev_types nodedev_dumpxml_type domain_start
-l2_igbvf_link l2_ping mdev_counters domain_shutoff migrate_default
-migrate_enable_migration_on"
+l2_igbvf_link migrate_live l2_ping mdev_counters domain_shutoff migrate_default"
 
 echo "TAP version 13"
 echo "1..$(echo $CASES | wc -w)"
@@ -97,37 +101,51 @@ grep -q ' /host 9p ' /proc/mounts || skip_all "the host root is not shared (rig.
 	skip_all "no libvirtd or virsh on the host (make deps installs libvirt)"
 [ -d /sys/bus/pci/drivers/igbvf_mdev ] || skip_all "igbvf_mdev not loaded"
 set -- $VFMDEV_VFS
-[ -n "$VFMDEV_PF" ] && [ "$#" -ge 1 ] || skip_all "needs the PF and a VF, have '$VFMDEV_VFS'"
+[ -n "$VFMDEV_PF" ] && [ "$#" -ge 2 ] || skip_all "needs the PF and 2 VFs, have '$VFMDEV_VFS'"
 VF0=$1
+VF1=$2
 
 virsh() { chroot /host /usr/bin/virsh -c qemu:///system "$@"; }
+DST_DIR=/tmp/vmm_libvirt.dst	# in the host's root
+DST="qemu+unix:///system?socket=$DST_DIR/libvirt-sock"
+dvirsh() { chroot /host /usr/bin/virsh -c "$DST" "$@"; }
 
 # --- Cleanup: everything this test mounted, started, created or bound ----
 MOUNTS=
-UUID=
+UUIDS=
 pfdev=$(ls "/sys/bus/pci/devices/$VFMDEV_PF/net" 2>/dev/null | head -n 1)
+# stop_daemon PIDFILE: a libvirtd, by its pid file.
+stop_daemon() {
+	local p
+	p=$(cat "$1" 2>/dev/null)
+	[ -n "$p" ] || return 0
+	kill "$p" 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -9 "$p" 2>/dev/null
+}
 cleanup() {
-	local m p
+	local m u v d
 	virsh destroy "$DOM" > /dev/null 2>&1
-	p=$(cat /host/run/libvirtd.pid 2>/dev/null)
-	if [ -n "$p" ]; then
-		kill "$p" 2>/dev/null
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.5
-		done
-		kill -9 "$p" 2>/dev/null
-	fi
-	[ -z "$UUID" ] || [ ! -e "/sys/bus/mdev/devices/$UUID" ] ||
-		echo 1 > "/sys/bus/mdev/devices/$UUID/remove"
-	d=/sys/bus/pci/devices/$VF0
-	if [ "$(basename "$(readlink "$d/driver")")" = igbvf_mdev ]; then
-		echo "$VF0" > "$d/driver/unbind"
-	fi
-	echo > "$d/driver_override"
+	dvirsh destroy "$DOM" > /dev/null 2>&1
+	stop_daemon "/host$DST_DIR/libvirtd.pid"
+	stop_daemon /host/run/libvirtd.pid
+	for u in $UUIDS; do
+		[ ! -e "/sys/bus/mdev/devices/$u" ] || echo 1 > "/sys/bus/mdev/devices/$u/remove"
+	done
+	for v in $VF0 $VF1; do
+		d=/sys/bus/pci/devices/$v
+		if [ "$(basename "$(readlink "$d/driver")")" = igbvf_mdev ]; then
+			echo "$v" > "$d/driver/unbind"
+		fi
+		echo > "$d/driver_override"
+	done
+	[ -z "$pfdev" ] || $IP link set "$pfdev" vf 1 mac 02:00:00:00:00:01
 	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
 	MOUNTS=
-	rm -rf "$WORK"
+	rm -rf "$WORK" "/host$DST_DIR"
 	[ -z "$pfdev" ] || $IP addr del "$PF_IP/24" dev "$pfdev" 2>/dev/null
 }
 trap cleanup EXIT
@@ -143,16 +161,26 @@ mkdir -p "$WORK"
 cp "$L2DIR/initramfs.cpio.gz" "$WORK/l2.cpio.gz"
 cp "/host$L2_KIMAGE" "$WORK/l2.kernel"
 
+# new_mdev VF: VF bound to igbvf_mdev, an mdev created on it, its UUID in
+# $uuid.
+new_mdev() {
+	local d=/sys/bus/pci/devices/$1
+	[ ! -e "$d/driver" ] || echo "$1" > "$d/driver/unbind"
+	echo igbvf_mdev > "$d/driver_override"
+	echo "$1" > /sys/bus/pci/drivers/igbvf_mdev/bind 2>/dev/null
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	echo "$uuid" > "$d/mdev_supported_types/igbvf_mdev-vf/create" || return 1
+	UUIDS="$UUIDS $uuid"
+}
+new_mdev "$VF0" && UUID=$uuid && new_mdev "$VF1" && UUID1=$uuid ||
+	fail_rest "could not bind $VF0 and $VF1 to igbvf_mdev and create their mdevs" libvirtd_start
 d=/sys/bus/pci/devices/$VF0
-[ ! -e "$d/driver" ] || echo "$VF0" > "$d/driver/unbind"
-echo igbvf_mdev > "$d/driver_override"
-echo "$VF0" > /sys/bus/pci/drivers/igbvf_mdev/bind 2>/dev/null
-UUID=$(cat /proc/sys/kernel/random/uuid)
-echo "$UUID" > "$d/mdev_supported_types/igbvf_mdev-vf/create" ||
-	fail_rest "could not bind $VF0 to igbvf_mdev and create an mdev" libvirtd_start
+# The guest's MAC on both VFs: the destination VF must have the source's
+# (the operator's part of a migration).
 $IP link set "$pfdev" vf 0 mac 02:00:00:00:00:00
+$IP link set "$pfdev" vf 1 mac 02:00:00:00:00:00
 $IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
-echo "# VF $VF0 (02:00:00:00:00:00), mdev $UUID, PF $VFMDEV_PF ($pfdev) $PF_IP"
+echo "# VFs $VF0 (mdev $UUID) and $VF1 (mdev $UUID1), both 02:00:00:00:00:00; PF $VFMDEV_PF ($pfdev) $PF_IP"
 
 # --- libvirtd ------------------------------------------------------------------
 for dir in $LV_DIRS; do
@@ -219,8 +247,8 @@ grep -q "<availableInstances>$(cat "$T/available_instances")</availableInstances
 if [ -z "$why" ]; then ok nodedev_dumpxml_type; else fail nodedev_dumpxml_type "$why"; fi
 
 # --- The domain ------------------------------------------------------------------
-# domain_xml EXTRA_DEVICE_XML TAIL_XML: the guest, its mdev as the admin
-# guide writes it.
+# domain_xml TAIL_XML: the guest, its mdev as the admin guide writes it;
+# TAIL_XML goes at the end (the <qemu:override> of enable-migration=on).
 domain_xml() {
 	cat << EOF
 <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
@@ -256,8 +284,26 @@ domain_xml() {
 $1</domain>
 EOF
 }
-rec() { tr -d '\r' < "$WORK/ctl.out" 2>/dev/null | grep "^@l2 $1" | tail -n 1; }
-running() { virsh domstate "$DOM" 2>/dev/null | grep -q running; }
+OVERRIDE="  <qemu:override>
+    <qemu:device alias='hostdev0'>
+      <qemu:frontend>
+        <qemu:property name='enable-migration' type='string' value='on'/>
+      </qemu:frontend>
+    </qemu:device>
+  </qemu:override>
+"
+# The guest's control channel: ctl.* on the source, ctl2.* on the
+# destination (a migration moves the serial ports with the guest).
+rec() { cat "$WORK/ctl.out" "$WORK/ctl2.out" 2>/dev/null | tr -d '\r' | grep "^@l2 $1" | tail -n 1; }
+# Where the domain runs: "src", "dst" or nothing.
+where() {
+	if virsh domstate "$DOM" 2>/dev/null | grep -q running; then
+		echo src
+	elif dvirsh domstate "$DOM" 2>/dev/null | grep -q running; then
+		echo dst
+	fi
+}
+running() { [ -n "$(where)" ]; }
 wait_rec() {
 	local end
 	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
@@ -268,17 +314,24 @@ wait_rec() {
 	done
 	return 1
 }
-send() { running && timeout 5 sh -c "echo $1 > '$WORK/ctl.in'"; }
+send() {
+	local ctl=ctl
+	[ "$(where)" = dst ] && ctl=ctl2
+	running && timeout 5 sh -c "echo $1 > '$WORK/$ctl.in'"
+}
 diagnose() {
 	echo "# --- guest console, last 20 lines:"
-	tr -d '\r' < "$WORK/console.log" 2>/dev/null | grep -v '^$' | tail -n 20 | sed 's/^/#   /'
-	echo "# --- libvirt's QEMU log:"
-	tail -n 15 "/host/var/log/libvirt/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   /'
+	cat "$WORK/console.log" "$WORK/console2.log" 2>/dev/null | tr -d '\r' | grep -v '^$' |
+		tail -n 20 | sed 's/^/#   /'
+	echo "# --- libvirt's QEMU logs:"
+	tail -n 15 "/host/var/log/libvirt/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   src: /'
+	tail -n 15 "/host$DST_DIR/log/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   dst: /'
 }
 
-domain_xml "" > "$WORK/domain.xml"
-mkfifo "$WORK/ctl.in"
+domain_xml "$OVERRIDE" > "$WORK/domain.xml"
+mkfifo "$WORK/ctl.in" "$WORK/ctl2.in"
 : > "$WORK/ctl.out"
+: > "$WORK/ctl2.out"
 t0=$(uptime_s)
 if out=$(virsh create "$QDIR/domain.xml" 2>&1); then
 	ok domain_start "$(echo "$out" | head -n 1) after $(secs "$t0" "$(uptime_s)") s"
@@ -287,54 +340,98 @@ else
 	fail_rest "virsh create: $out" domain_start
 fi
 
+if wait_rec ready "$READY_TMO"; then
+	r=$(rec "link a ")
+	ok l2_igbvf_link "${r#@l2 } ($(rec 'netdev a' | sed 's/^@l2 netdev a //')), ready after $(secs "$t0" "$(uptime_s)") s"
+else
+	diagnose
+	r=$(rec error)
+	fail_rest "the guest did not get ready within $READY_TMO s${r:+: $r}" l2_igbvf_link
+fi
+
+# --- Live migration to a second libvirtd ----------------------------------------
+# Its configuration: the first one's, with its own socket directory and host
+# UUID; its probe cache is the first one's (same QEMU, same kernel).
+start_dst() {
+	local dd=/host$DST_DIR
+	mkdir -p "$dd"
+	cp -a /host/etc/libvirt "$dd/etc"
+	cp -a /host/var/cache/libvirt "$dd/cache"
+	mkdir -p "$dd/log"
+	cat >> "$dd/etc/libvirtd.conf" << EOF
+unix_sock_dir = "$DST_DIR"
+host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+EOF
+	cat > "$dd/start.sh" << EOF
+hostname vfmdev-rig-dst
+mount -t tmpfs tmpfs /etc/libvirt && cp -a $DST_DIR/etc/. /etc/libvirt/
+mount -t tmpfs tmpfs /var/cache/libvirt && cp -a $DST_DIR/cache/. /var/cache/libvirt/
+mount --bind $DST_DIR/log /var/log/libvirt && mkdir -p /var/log/libvirt/qemu
+for d in /var/lib/libvirt /run/libvirt; do mount -t tmpfs tmpfs \$d; done
+exec /usr/sbin/libvirtd -d -p $DST_DIR/libvirtd.pid
+EOF
+	chroot /host /usr/bin/unshare -m -u /bin/sh "$DST_DIR/start.sh" || return 1
+	i=0
+	while ! dvirsh version > /dev/null 2>&1 && [ "$i" -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	dvirsh version > /dev/null 2>&1
+}
+t1=$(uptime_s)
+if ! start_dst; then
+	tail -n 10 "/host$DST_DIR/log/libvirtd.log" 2>/dev/null | sed 's/^/#   /'
+	fail migrate_live "the second libvirtd did not start"
+else
+	echo "# second libvirtd: host name $(dvirsh hostname 2>&1 | head -n 1), up after $(secs "$t1" "$(uptime_s)") s"
+	# The destination's XML: the domain as it runs (its UUID), on VF 1's
+	# mdev, its serial ports on files of its own.
+	virsh dumpxml --migratable "$DOM" |
+		sed -e "s/$UUID/$UUID1/" -e "s#$QDIR/ctl'#$QDIR/ctl2'#" \
+		    -e "s#$QDIR/console.log#$QDIR/console2.log#" > "$WORK/domain-dst.xml"
+	echo "# \$ virsh migrate --live $DOM '$DST' --migrateuri tcp://127.0.0.1:49152 --xml domain-dst.xml"
+	t1=$(uptime_s)
+	out=$(virsh migrate --live "$DOM" "$DST" --migrateuri tcp://127.0.0.1:49152 \
+		--xml "$QDIR/domain-dst.xml" 2>&1)
+	rc=$?
+	w=$(where)
+	if [ "$rc" -eq 0 ] && [ "$w" = dst ]; then
+		ok migrate_live "to $(dvirsh hostname 2>&1 | head -n 1), mdev $UUID1 on $VF1, in $(secs "$t1" "$(uptime_s)") s"
+	else
+		diagnose
+		fail migrate_live "virsh migrate: exit status $rc, the domain runs on '${w:-nothing}': $(echo "$out" | grep -v '^$' | head -n 2 | xargs)"
+	fi
+fi
+
 field() {
 	awk -v d="$2" -v w="$3" '$1 == "ring" && $3 == d {
 		for (i = 4; i < NF; i++) if ($i == w) s += $(i + 1) }
 		END { print s + 0 }' "$1" 2>/dev/null
 }
-state=/sys/kernel/debug/vf_mdev/$UUID/state
-if wait_rec ready "$READY_TMO"; then
-	r=$(rec "link a ")
-	ok l2_igbvf_link "${r#@l2 } ($(rec 'netdev a' | sed 's/^@l2 netdev a //')), ready after $(secs "$t0" "$(uptime_s)") s"
-	cat "$state" > "$WORK/before" 2>&1
-	send go
-	wait_rec "done" "$DONE_TMO"
-	cat "$state" > "$WORK/after" 2>&1
-	r=$(rec "ping a_to_peer ")
-	case "$r" in
-	*" sent=$COUNT recv=$COUNT "*) ok l2_ping "$COUNT/$COUNT ${r##* rtt=}" ;;
-	*) diagnose; fail l2_ping "${r:-no ping result from the guest}" ;;
-	esac
-	txdb=$(($(field "$WORK/after" tx doorbells) - $(field "$WORK/before" tx doorbells)))
-	txd=$(($(field "$WORK/after" tx descs) - $(field "$WORK/before" tx descs)))
-	rxd=$(($(field "$WORK/after" rx descs) - $(field "$WORK/before" rx descs)))
-	if [ "$txdb" -ge "$COUNT" ] && [ "$txd" -ge "$COUNT" ] && [ "$rxd" -ge "$COUNT" ]; then
-		ok mdev_counters "tx +$txdb doorbells +$txd descs, rx +$rxd descs"
-	else
-		sed 's/^/#   /' "$WORK/after"
-		fail mdev_counters "tx +$txdb doorbells +$txd descs, rx +$rxd descs: expected at least $COUNT each"
-	fi
+um=$UUID
+[ "$(where)" = dst ] && um=$UUID1
+state=/sys/kernel/debug/vf_mdev/$um/state
+cat "$state" > "$WORK/before" 2>&1
+side=$(where)
+send go
+wait_rec "done" "$DONE_TMO"
+cat "$state" > "$WORK/after" 2>&1
+r=$(rec "ping a_to_peer ")
+case "$r" in
+*" sent=$COUNT recv=$COUNT "*) ok l2_ping "$COUNT/$COUNT on the ${side:-?} side, rtt ${r##* rtt=}" ;;
+*) diagnose; fail l2_ping "${r:-no ping result from the guest}" ;;
+esac
+txdb=$(($(field "$WORK/after" tx doorbells) - $(field "$WORK/before" tx doorbells)))
+txd=$(($(field "$WORK/after" tx descs) - $(field "$WORK/before" tx descs)))
+rxd=$(($(field "$WORK/after" rx descs) - $(field "$WORK/before" rx descs)))
+if [ "$txdb" -ge "$COUNT" ] && [ "$txd" -ge "$COUNT" ] && [ "$rxd" -ge "$COUNT" ]; then
+	ok mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs"
 else
-	diagnose
-	r=$(rec error)
-	fail l2_igbvf_link "the guest did not get ready within $READY_TMO s${r:+: $r}"
-	skip l2_ping "the guest never got ready"
-	skip mdev_counters "the guest never got ready"
+	sed 's/^/#   /' "$WORK/after"
+	fail mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs: expected at least $COUNT each"
 fi
 
-# --- Migration: what libvirt says of this domain --------------------------------
-blockers() {
-	virsh qemu-monitor-command "$DOM" '{"execute":"query-migrate"}' 2>&1 |
-		sed -n 's/.*"blocked-reasons":\[\([^]]*\)\].*/\1/p'
-}
-migrate_msg() { virsh migrate --live "$DOM" qemu:///system 2>&1 | grep -v '^$' | head -n 1; }
-if running; then
-	b=$(blockers)
-	m=$(migrate_msg)
-	echo "# QEMU's migration blockers: ${b:-none}"
-	echo "# \$ virsh migrate --live $DOM qemu:///system"
-	echo "#   $m"
-fi
 send quit
 i=0
 while running && [ "$i" -lt 60 ]; do
@@ -342,59 +439,37 @@ while running && [ "$i" -lt 60 ]; do
 	i=$((i + 1))
 done
 if running; then
-	fail domain_shutoff "still running 30 s after the guest was told to power off"
+	fail domain_shutoff "still running ($(where)) 30 s after the guest was told to power off"
 	virsh destroy "$DOM" > /dev/null 2>&1
+	dvirsh destroy "$DOM" > /dev/null 2>&1
 else
 	ok domain_shutoff
 fi
-case "$m" in
-*"cannot migrate domain: "*"VFIO device doesn't support device and IOMMU dirty tracking"*)
-	ok migrate_default "blocked by QEMU: no device dirty tracking (enable-migration=on lifts it)" ;;
-*"Attempt to migrate guest to the same host"*)
-	ok migrate_default "no blocker: vfmdev offers DMA logging here; libvirt stops at the same host" ;;
-"")
-	fail migrate_default "the domain was not running" ;;
-*)
-	fail migrate_default "unexpected: $m" ;;
-esac
+stop_daemon "/host$DST_DIR/libvirtd.pid"
 
-# The same domain, enable-migration=on on the mdev, started paused (QEMU
-# decides its blockers when the device is realized; no guest needs to run).
-# Where nothing blocked without it, there is nothing to lift.
-case "$m" in
-*"Attempt to migrate guest to the same host"*)
-	skip migrate_enable_migration_on "nothing blocks without it (DMA logging)"
-	echo "# Totals: pass:$((n - nfail)) fail:$nfail"
-	[ "$nfail" -eq 0 ]
-	exit
-	;;
-esac
-domain_xml "  <qemu:override>
-    <qemu:device alias='hostdev0'>
-      <qemu:frontend>
-        <qemu:property name='enable-migration' type='string' value='on'/>
-      </qemu:frontend>
-    </qemu:device>
-  </qemu:override>
-" > "$WORK/domain-mig.xml"
-if out=$(virsh create --paused "$QDIR/domain-mig.xml" 2>&1); then
-	b=$(blockers)
-	m=$(migrate_msg)
+# --- What libvirt says without enable-migration=on --------------------------------
+# Started paused: QEMU decides its blockers when the device is realized, no
+# guest needs to run.
+domain_xml "" > "$WORK/domain-default.xml"
+if out=$(virsh create --paused "$QDIR/domain-default.xml" 2>&1); then
+	b=$(virsh qemu-monitor-command "$DOM" '{"execute":"query-migrate"}' 2>&1 |
+		sed -n 's/.*"blocked-reasons":\[\([^]]*\)\].*/\1/p')
+	m=$(virsh migrate --live "$DOM" qemu:///system 2>&1 | grep -v '^$' | head -n 1)
 	virsh destroy "$DOM" > /dev/null 2>&1
-	echo "# with enable-migration=on: QEMU's migration blockers: ${b:-none}; virsh migrate: $m"
+	echo "# QEMU's migration blockers: ${b:-none}"
+	echo "# \$ virsh migrate --live $DOM qemu:///system"
+	echo "#   $m"
 	case "$m" in
+	*"cannot migrate domain: "*"VFIO device doesn't support device and IOMMU dirty tracking"*)
+		ok migrate_default "blocked by QEMU: no device dirty tracking (enable-migration=on lifts it)" ;;
 	*"Attempt to migrate guest to the same host"*)
-		if [ -z "$b" ]; then
-			ok migrate_enable_migration_on "no blocker; libvirt's own checks pass"
-		else
-			fail migrate_enable_migration_on "blockers: $b"
-		fi
-		;;
-	*) fail migrate_enable_migration_on "virsh migrate: $m (blockers: ${b:-none})" ;;
+		ok migrate_default "no blocker: vfmdev offers DMA logging here" ;;
+	*)
+		fail migrate_default "unexpected: $m" ;;
 	esac
 else
 	diagnose
-	fail migrate_enable_migration_on "virsh create --paused: $out"
+	fail migrate_default "virsh create --paused: $out"
 fi
 
 echo "# Totals: pass:$((n - nfail)) fail:$nfail"
