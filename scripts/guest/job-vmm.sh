@@ -5,14 +5,19 @@
 # guest), each as its own section of the result channel. scripts/rig.sh
 # gives this job two vCPUs (see RIG_SMP there). With vfmdev.vmm=bench on the
 # kernel command line (make bench's second boot) it runs the nested-VMM
-# benchmarks (/vfmdev/tests/bench_vmm_*) instead.
+# benchmarks (/vfmdev/tests/bench_vmm_*) instead; with vfmdev.vmm=NAME
+# (RIG_APPEND) only /vfmdev/tests/NAME.
 . /vfmdev/guest/lib.sh
 
 job_setup
 
-what=vmm
-[ "$(cmdline_arg vfmdev.vmm)" != bench ] || what=bench_vmm
-for t in /vfmdev/tests/${what}_*; do
+pat='vmm_*'
+case "$(cmdline_arg vfmdev.vmm || true)" in
+'') ;;
+bench) pat='bench_vmm_*' ;;
+*) pat=$(cmdline_arg vfmdev.vmm) ;;
+esac
+for t in /vfmdev/tests/$pat; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	# Four nested boots of 20-70 s each depending on the machine's load,
 	# and a migration: twice the limit.

@@ -428,7 +428,10 @@ rxd=$(($(field "$WORK/after" rx descs) - $(field "$WORK/before" rx descs)))
 if [ "$txdb" -ge "$COUNT" ] && [ "$txd" -ge "$COUNT" ] && [ "$rxd" -ge "$COUNT" ]; then
 	ok mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs"
 else
-	sed 's/^/#   /' "$WORK/after"
+	echo "# the mdev's state file before the pings ($side side):"
+	grep -v '^key ' "$WORK/before" | sed 's/^/#   /'
+	echo "# and after:"
+	grep -v '^key ' "$WORK/after" | sed 's/^/#   /'
 	fail mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs: expected at least $COUNT each"
 fi
 
