@@ -429,9 +429,9 @@ if [ "$txdb" -ge "$COUNT" ] && [ "$txd" -ge "$COUNT" ] && [ "$rxd" -ge "$COUNT" 
 	ok mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs"
 else
 	echo "# the mdev's state file before the pings ($side side):"
-	grep -v '^key ' "$WORK/before" | sed 's/^/#   /'
+	grep -v '^  key ' "$WORK/before" | sed 's/^/#   /'
 	echo "# and after:"
-	grep -v '^key ' "$WORK/after" | sed 's/^/#   /'
+	grep -v '^  key ' "$WORK/after" | sed 's/^/#   /'
 	fail mdev_counters "mdev $um: tx +$txdb doorbells +$txd descs, rx +$rxd descs: expected at least $COUNT each"
 fi
 
