@@ -709,7 +709,7 @@ int vfm_mreg_mmap(struct vfm_dev *vd, struct vm_area_struct *vma, u64 off)
 {
 	struct vfm_mreg *mr = &vd->mreg;
 	u64 size = vma->vm_end - vma->vm_start;
-	int ret;
+	void *win;
 
 	if (!(vma->vm_flags & VM_SHARED) || off < VFM_MREG_WIN ||
 	    off >= VFM_MREG_SIZE || size > VFM_MREG_SIZE - off) {
@@ -717,12 +717,16 @@ int vfm_mreg_mmap(struct vfm_dev *vd, struct vm_area_struct *vma, u64 off)
 			   size, off);
 		return -EINVAL;
 	}
-	mutex_lock(&mr->lock);
-	ret = mr->win ? remap_vmalloc_range(vma, mr->win,
-					    (off - VFM_MREG_WIN) >> PAGE_SHIFT) :
-			-ENODEV;
-	mutex_unlock(&mr->lock);
-	return ret;
+	/*
+	 * No mr->lock here: mmap_lock is held, and a read of the region
+	 * copies to the user (mmap_lock) under mig.lock's chain.  None is
+	 * needed: @win lives from open to close, and the device file this
+	 * mmap goes through keeps the device open until the mapping is gone.
+	 */
+	win = READ_ONCE(mr->win);
+	if (!win)
+		return -ENODEV;
+	return remap_vmalloc_range(vma, win, (off - VFM_MREG_WIN) >> PAGE_SHIFT);
 }
 
 /**

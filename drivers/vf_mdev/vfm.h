@@ -410,7 +410,9 @@ struct vfm_mig {
  * struct vfm_mreg - the migration region of an open device (mig_region.c)
  * @lock: protects everything below; taken before mig.lock
  * @win: the data window and the dirty bitmap window (vmalloc_user(), so
- *	that the user can mmap them), from open to close
+ *	that the user can mmap them), from open to close; written under
+ *	@lock, read without it by mmap (which holds mmap_lock, and runs
+ *	only while the device is open)
  * @file: the data file of the v2 session the region is driving
  * @state: the v2 state the region last left the device in (a reset
  *	moves the device elsewhere: the session is then over)
