@@ -7,8 +7,8 @@
 #
 # Builds vfmdev against the running kernel, loads its modules (once the
 # VFs are prepared as README's "The hardware suite" says), and runs the
-# "hw" fixture of mdev_lifecycle, datapath, hostile_guest, migration_v2
-# and postcopy (selftests/lib/hw_fixture.h).  The VFs are named by
+# "hw" fixture of mdev_lifecycle, datapath, hostile_guest, migration_v2,
+# migration_region and postcopy (selftests/lib/hw_fixture.h).  The VFs are named by
 #   VFMDEV_HW_IXGBEVF_VFS="0000:03:10.0 0000:03:10.2"
 #   VFMDEV_HW_IAVF_VFS="0000:05:02.0 0000:05:02.1"
 # and every test skips, saying why, for a family with none.
@@ -35,7 +35,8 @@ done
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for prog in mdev_lifecycle datapath hostile_guest migration_v2 postcopy; do
+for prog in mdev_lifecycle datapath hostile_guest migration_v2 \
+	    migration_region postcopy; do
 	"$top/selftests/build/$prog" -f hw | tee -a "$out" || true
 done
 pass=$(grep -c '^ok [0-9]* [^#]*$' "$out" || true)

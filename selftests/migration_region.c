@@ -15,6 +15,11 @@
  * between reading a chunk's size and its data.  One variant gives the
  * guest enough configuration (VLAN filters) for the final frame to span
  * several chunks.
+ *
+ * Fixture "hw" (hw_fixture.h) saves a running ixgbevf or iavf guest
+ * through the region and restores it where migration_v2's hw case does:
+ * on the other VF, or (iavf) on the same VF after RESUMING's reset.  It
+ * SKIPs, saying why, without such VFs (the QEMU rig has none).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +31,7 @@
 #include "kselftest_harness.h"
 #include "mig_region.h"
 #include "mig_scenario.h"
+#include "hw_fixture.h"
 
 struct mr_run {
 	struct mig_ctx c;
@@ -235,6 +241,76 @@ TEST_F_TIMEOUT(mreg, precopy_and_restore, 240)
 	       variant->pread ? "pread" : "mmap", self->r.ma.queries);
 	vfm_buf_free(&initial);
 	vfm_buf_free(&final);
+}
+
+/* Chunks of the initial data a hw case takes at most (a window each). */
+#define HW_MR_CHUNKS	256
+
+/*
+ * The families the rig lacks (hw_fixture.h; SKIP here): the v1 save of a
+ * running guest, SAVING | RUNNING (the initial data) then SAVING (the
+ * rest, then STOP), loaded through the region in RESUMING, then RUNNING.
+ */
+TEST_F_TIMEOUT(hw, migration, 120)
+{
+	struct vfm_buf st = { };
+	struct vfm_mr src, dst, *mr;
+	unsigned int saved;
+	__u64 pending;
+	__u32 state;
+	long n;
+	int k;
+
+	if (hw_mig_open(_metadata, self))
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, vfm_mr_find(&self->dev[0], &src, true))
+		TH_LOG("no migration region on %s", self->vfs[0]);
+	ASSERT_EQ(0, vfm_mr_state(&src, &state));
+	ASSERT_EQ(VFM_V1_RUNNING, state);
+
+	/* Pre-copy: the initial data, chunk by chunk, until none is pending. */
+	ASSERT_EQ(0, vfm_mr_set_state(&src, VFIO_DEVICE_STATE_MASK,
+				      VFM_V1_SAVING));
+	ASSERT_EQ(0, vfm_mr_state(&src, &state));
+	ASSERT_EQ(VFM_V1_SAVING | VFM_V1_RUNNING, state);
+	for (k = 0; k < HW_MR_CHUNKS; k++) {
+		n = vfm_mr_precopy_iterate(&src, &st);
+		ASSERT_LE(0, n);
+		if (!n)
+			break;
+	}
+	ASSERT_LT(0, st.len);
+	ASSERT_EQ(0, vfm_mr_pending(&src, &pending));
+	ASSERT_EQ(0, pending);
+
+	/* Stop-and-copy: SAVING, the rest of the stream, then STOP. */
+	n = vfm_mr_stop_and_copy(&src, &st, NULL, NULL);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, vfm_mr_state(&src, &state));
+	ASSERT_EQ(VFM_V1_STOP, state);
+	saved = src.chunks;
+
+	/* Another VF, or (iavf) the same one after RESUMING's reset. */
+	if (hw_mig_dst(self)) {
+		ASSERT_EQ(0, vfm_mr_find(&self->dev[1], &dst, true))
+			TH_LOG("no migration region on %s", self->vfs[1]);
+		mr = &dst;
+	} else {
+		mr = &src;
+	}
+	ASSERT_EQ(0, vfm_mr_set_state(mr, ~VFIO_DEVICE_STATE_MASK,
+				      VFM_V1_RESUMING));
+	ASSERT_EQ(0, vfm_mr_state(mr, &state));
+	ASSERT_EQ(VFM_V1_RESUMING, state);
+	mr->chunks = 0;
+	ASSERT_EQ(0, vfm_mr_resume(mr, st.p, st.len));
+	ASSERT_EQ(0, vfm_mr_set_state(mr, ~VFIO_DEVICE_STATE_MASK,
+				      VFM_V1_RUNNING));
+	ASSERT_EQ(0, vfm_mr_state(mr, &state));
+	ASSERT_EQ(VFM_V1_RUNNING, state);
+	TH_LOG("%s: %zu bytes, %u chunks saved, %u loaded", self->fam->name,
+	       st.len, saved, mr->chunks);
+	vfm_buf_free(&st);
 }
 
 TEST_HARNESS_MAIN

@@ -207,24 +207,16 @@ TEST_F(hw, migration)
 	bool ended = false;
 	int fd = -1, rfd = -1, dst;
 
-	if (!self->fam->migration)
-		SKIP(return, "%s offers no migration yet", self->fam->module);
-	if (hw_open(_metadata, self, 2, false))
+	if (hw_mig_open(_metadata, self))
 		SKIP(return, "%s", self->why);
-	self->g[0] = calloc(1, self->fam->guest_size);
-	ASSERT_NE(NULL, self->g[0]);
-	ASSERT_EQ(0, self->fam->init(self->g[0], &self->dev[0]));
 	ASSERT_EQ(0, vfm_mig_flags(&self->dev[0], &flags));
 	ASSERT_TRUE(flags & VFIO_MIGRATION_STOP_COPY);
 	/* Source: stop and save; destination: load what it saved. */
 	ASSERT_EQ(0, vfm_mig_set(&self->dev[0], VFIO_DEVICE_STATE_STOP_COPY, &fd));
 	while (!ended)
 		ASSERT_LE(0, vfm_mig_read(fd, &st, &ended));
-	/*
-	 * An X710 VF's messages name its VSI, which another VF of the PF
-	 * does not share: the iavf state goes back onto the same VF, reset.
-	 */
-	dst = strcmp(self->fam->name, "iavf") ? 1 : 0;
+	/* Another VF, or (iavf) the same one after RESUMING's reset. */
+	dst = hw_mig_dst(self);
 	if (!dst)
 		ASSERT_EQ(0, vfm_mig_set(&self->dev[0], VFIO_DEVICE_STATE_STOP, NULL));
 	ASSERT_EQ(0, vfm_mig_set(&self->dev[dst], VFIO_DEVICE_STATE_RESUMING, &rfd));

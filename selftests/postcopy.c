@@ -1213,16 +1213,11 @@ TEST_F_TIMEOUT(hw, postcopy, 120)
 	int fd = -1, rfd = -1;
 	__u32 state;
 
-	if (!self->fam->migration)
-		SKIP(return, "%s offers no migration yet", self->fam->module);
-	if (hw_open(_metadata, self, 2, false))
+	if (hw_mig_open(_metadata, self))
 		SKIP(return, "%s", self->why);
 	/* Its state goes back onto the same VF (its VSI): no second memory. */
-	if (!strcmp(self->fam->name, "iavf"))
+	if (hw_mig_dst(self) == 0)
 		SKIP(return, "an X710 VF resumes only on itself: no post-copy memory swap here");
-	self->g[0] = calloc(1, self->fam->guest_size);
-	ASSERT_NE(NULL, self->g[0]);
-	ASSERT_EQ(0, self->fam->init(self->g[0], &self->dev[0]));
 	ASSERT_EQ(0, vfm_mig_set(&self->dev[0], VFIO_DEVICE_STATE_STOP_COPY, &fd));
 	while (!ended)
 		ASSERT_LE(0, vfm_mig_read(fd, &st, &ended));

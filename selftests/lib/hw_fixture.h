@@ -3,12 +3,13 @@
  * vfmdev selftests: the hardware variants of a test program.
  *
  * Each kselftest program that QEMU's igb VFs exercise (mdev_lifecycle,
- * datapath, hostile_guest, migration_v2) also runs its core case on the
- * VF families the rig lacks, through the family's userspace guest driver
- * (hw_guest.h): fixture "hw", one variant per family.  The VFs are named
- * by VFMDEV_HW_IXGBEVF_VFS and VFMDEV_HW_IAVF_VFS (space-separated BDFs,
- * two VFs of one PF); every case SKIPs, saying what is missing, when they
- * are not there, as in the QEMU rig.  The igbvf cases of each program
+ * datapath, hostile_guest, migration_v2, migration_region, postcopy) also
+ * runs its core case on the VF families the rig lacks, through the
+ * family's userspace guest driver (hw_guest.h): fixture "hw", one variant
+ * per family.  The VFs are named by VFMDEV_HW_IXGBEVF_VFS and
+ * VFMDEV_HW_IAVF_VFS (space-separated BDFs, two VFs of one PF); every case
+ * SKIPs, saying what is missing, when they are not there, as in the QEMU
+ * rig.  The igbvf cases of each program
  * are its other fixtures, unchanged.  What a real host needs: README,
  * "The hardware suite".  Nothing here has run on such a NIC yet.
  *
@@ -18,6 +19,7 @@
 #define VFMDEV_HW_FIXTURE_H
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +89,37 @@ static inline int hw_open(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, self->fam->init(self->g[i], &self->dev[i]));
 	}
 	return 0;
+}
+
+/*
+ * A migration case's VFs: two opened as mdevs, the guest up on the first
+ * (the source).  0, or -ENODEV with @self->why saying why (the family
+ * offers no migration, or its VFs are absent): SKIP.
+ */
+static inline int hw_mig_open(struct __test_metadata *_metadata,
+			      struct _test_data_hw *self)
+{
+	if (!self->fam->migration) {
+		snprintf(self->why, sizeof(self->why),
+			 "%s offers no migration yet", self->fam->module);
+		return -ENODEV;
+	}
+	if (hw_open(_metadata, self, 2, false))
+		return -ENODEV;
+	self->g[0] = calloc(1, self->fam->guest_size);
+	ASSERT_NE(NULL, self->g[0]);
+	ASSERT_EQ(0, self->fam->init(self->g[0], &self->dev[0]));
+	return 0;
+}
+
+/*
+ * Where the source's saved state is restored: the second VF, or the
+ * source VF itself, after the reset RESUMING does, for a family whose
+ * state names something of its VF (vfm_hw_family.resume_in_place).
+ */
+static inline int hw_mig_dst(struct _test_data_hw *self)
+{
+	return self->fam->resume_in_place ? 0 : 1;
 }
 
 #endif /* VFMDEV_HW_FIXTURE_H */

@@ -36,6 +36,9 @@ struct vfm_hw_guest;
  * @ids: the VF device ids of the family
  * @nids: entries in @ids
  * @migration: the family module offers VFIO migration
+ * @resume_in_place: a saved state is restored on the VF it came from,
+ *	after the reset RESUMING does, not on another VF of the PF (an X710
+ *	VF's virtchnl messages name its VSI, which no other VF shares)
  * @init: bring the VF up as the guest's driver does (reset, negotiation,
  *	one RX and one TX queue), polling, no interrupts
  * @fini: take it down, free its memory
@@ -53,6 +56,7 @@ struct vfm_hw_family {
 	const __u16 *ids;
 	unsigned int nids;
 	bool migration;
+	bool resume_in_place;
 	int (*init)(struct vfm_hw_guest *g, struct vfm_dev *d);
 	void (*fini)(struct vfm_hw_guest *g);
 	int (*xmit)(struct vfm_hw_guest *g, const void *frame, size_t len);

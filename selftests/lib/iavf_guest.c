@@ -347,6 +347,7 @@ const struct vfm_hw_family vfm_hw_iavf = {
 	.ids = av_ids,
 	.nids = ARRAY_SIZE(av_ids),
 	.migration = true,
+	.resume_in_place = true,
 	.init = av_init,
 	.fini = av_fini,
 	.xmit = av_xmit,
