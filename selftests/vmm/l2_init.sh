@@ -203,7 +203,10 @@ arg vmm.b > /dev/null && setup b b && b=$dev
 setup a "" || die "device a did not come up"
 a=$dev
 rec "ready uptime=$(cut -d' ' -f1 /proc/uptime)"
-wait_cmd go 120
+# L1 may do much before it says "go" (vmm_libvirt migrates the domain
+# first: minutes on a debug kernel); pinging without it would be pinging
+# from the wrong place, so no "go" is an error.
+wait_cmd go "$(arg vmm.go_tmo || echo 900)" || die "no 'go' from L1"
 ping_rec a_to_peer "" "$peer"
 mig=$(arg vmm.mig) && mig_ping "$a" "$peer" "$mig"
 if [ -n "$b" ]; then
