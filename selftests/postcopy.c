@@ -670,23 +670,70 @@ static bool pc_rx_ring_untouched(struct pc_ctx *c)
 	return !memcmp(mm->dst, c->mem[c->rxd_mem].snap, mm->size);
 }
 
+/*
+ * The dirty log in post-copy mode: every page of @posted (buffers B's
+ * device was given) is in the type1 container's report of B, which holds
+ * the pages pinned at any moment since tracking started.  Returns the
+ * pages missing from it (their first in @why), or a negative errno.
+ */
+static int pc_type1_covers(struct pc_ctx *c, const __u64 *posted,
+			   unsigned int *npos, char *why, size_t wl)
+{
+	struct mig_ctx *m = &c->m;
+	struct vfm_dev *b = &m->dev[MIG_B];
+	int i, missed = 0, ret;
+	__u64 p, *tb;
+
+	*npos = 0;
+	for (i = 0; i < m->nmem; i++) {
+		struct vfm_dma *bd = &b->dma[m->mem[i].src - m->dev[MIG_A].dma];
+
+		tb = calloc((m->mem[i].pages + 63) / 64, 8);
+		if (!tb)
+			return -ENOMEM;
+		ret = vfm_dirty_get(b, bd, tb);
+		if (ret) {
+			free(tb);
+			snprintf(why, wl, "type1 report of mapping %d: %d", i, ret);
+			return ret;
+		}
+		for (p = 0; p < m->mem[i].pages; p++) {
+			if (!bit(posted, (__u64)i << 20 | p))
+				continue;
+			(*npos)++;
+			if (bit(tb, p))
+				continue;
+			if (!missed++)
+				snprintf(why, wl, "mapping %d page %llu (iova %#llx) posted, not reported",
+					 i, (unsigned long long)p,
+					 (unsigned long long)(bd->iova + p * PAGE));
+		}
+		free(tb);
+	}
+	return missed;
+}
+
 TEST_F_TIMEOUT(pc, resume_and_serve, 300)
 {
 	struct pc_ctx *c = &self->c;
 	struct mig_ctx *m = &c->m;
 	struct vf_mdev_prefault_info info;
 	__u64 *missing = bm_new(), *want = bm_new(), *got = bm_new();
+	__u64 *posted = bm_new();
 	__u32 old_tail, new_tail;
+	unsigned int npos;
 	__u64 t0, refill_ns;
 	char why[256] = "";
 	unsigned int r1;
 	int i, bad;
 	__u64 p;
 
-	ASSERT_TRUE(missing && want && got);
+	ASSERT_TRUE(missing && want && got && posted);
 	ASSERT_EQ(0, pc_source(c, why, sizeof(why))) TH_LOG("%s", why);
 	ASSERT_EQ(0, pc_dest(c, PC_RINGS, missing, true, why, sizeof(why)))
 		TH_LOG("%s", why);
+	/* B may be migrated again: its dirty log runs in post-copy too. */
+	ASSERT_EQ(0, vfm_dirty_start(&m->dev[MIG_B]));
 
 	/* Held: nothing reached B's memory; the eventfd fired. */
 	ASSERT_TRUE(pc_rx_ring_untouched(c));
@@ -724,6 +771,8 @@ TEST_F_TIMEOUT(pc, resume_and_serve, 300)
 	refill_ns = vfm_now_ns() - t0;
 	new_tail = m->ga.rx.next_to_use;
 	pc_desc_pages(c, true, old_tail, new_tail, want, true);
+	/* (before the device writes its descriptors back over them) */
+	memcpy(posted, want, BM_WORDS * 8);
 	pc_minus_resident(c, want);
 	ASSERT_EQ(0, vfm_pfc_info(&c->pfc, &info));
 	for (bad = 0, i = 0; i < (int)BM_WORDS; i++)
@@ -739,6 +788,12 @@ TEST_F_TIMEOUT(pc, resume_and_serve, 300)
 	ASSERT_EQ(1, igbvf_rx_wait(&m->ga, 5000));
 	ASSERT_EQ(0, mig_a_recv(m, why, sizeof(why))) TH_LOG("%s", why);
 	ASSERT_EQ(m->c2a_sent, m->c2a_seen);
+
+	/* The buffers the device wrote are in B's dirty report. */
+	bad = pc_type1_covers(c, posted, &npos, why, sizeof(why));
+	ASSERT_EQ(0, bad) TH_LOG("%d pages: %s", bad, why);
+	ASSERT_LT(0, npos);
+	ASSERT_EQ(0, vfm_dirty_stop(&m->dev[MIG_B]));
 
 	/* All memory arrives; post-copy off; mediation as usual. */
 	for (i = 0; i < m->nmem; i++)
@@ -764,6 +819,7 @@ TEST_F_TIMEOUT(pc, resume_and_serve, 300)
 	free(missing);
 	free(want);
 	free(got);
+	free(posted);
 }
 
 /*
