@@ -701,12 +701,10 @@ static int pc_type1_covers(struct pc_ctx *c, const __u64 *posted,
 			if (!bit(posted, (__u64)i << 20 | p))
 				continue;
 			(*npos)++;
-			if (bit(tb, p))
+			if (bit(tb, p) || missed++)
 				continue;
-			if (!missed++)
-				snprintf(why, wl, "mapping %d page %llu (iova %#llx) posted, not reported",
-					 i, (unsigned long long)p,
-					 (unsigned long long)(bd->iova + p * PAGE));
+			snprintf(why, wl, "iova %#llx posted, not reported",
+				 (unsigned long long)(bd->iova + p * PAGE));
 		}
 		free(tb);
 	}
