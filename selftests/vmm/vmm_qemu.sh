@@ -1081,6 +1081,14 @@ check_pings_resume() {
 	lost_run=$(echo "$r" | tr ' ' '\n' | sed -n 's/^lost_run=//p')
 	r=${r#@l2 mping a }
 	if [ "${recv:-0}" -eq 0 ] || [ "${tail:-999}" -gt "$MIG_TAIL_MAX" ]; then
+		# What the mdevs and the PF looked like at the end.
+		for u in $MIG_UA $MIG_UB; do
+			[ "$mig_kind" = mdev ] && [ -f "$run/after.$u" ] || continue
+			echo "# $1: mdev ${u%%-*} after the migrations:"
+			grep -E '^(ring|migration|sweep|pin_cache|mailbox|config_log)' "$run/after.$u" |
+				sed 's/^/#   /'
+		done
+		$IP link show "$pfdev" 2>/dev/null | grep 'vf ' | sed "s/^/# $1: PF: /"
 		fail "$1" "the replies stopped: $r"
 		return
 	fi
