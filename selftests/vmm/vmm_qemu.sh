@@ -932,6 +932,13 @@ mig_run_retry() {
 	mig_run "$1" mdev "$2"
 }
 
+# mig_vf_mac N MAC: the PF gives VF N (0 or 1, where the migrations go
+# back and forth) MAC, and says so.
+mig_vf_mac() {
+	$IP link set "$pfdev" vf "$1" mac "$2" &&
+		echo "# ${run##*/}: ip link set $pfdev vf $1 mac $2"
+}
+
 # mig_run NAME KIND ROUNDS: the run (see above), in $WORK/NAME; QEMU i
 # (0..ROUNDS) in q$i. Leaves: $run/mig$i.txt (the helper's output for the
 # migration to QEMU i), $run/q*/ (each QEMU's files), before.UUID and
@@ -965,6 +972,12 @@ mig_run() {
 		sleep 2
 		i=1
 		while [ "$i" -le "$rounds" ]; do
+			# The operator's part (as between two hosts): the
+			# destination VF has the guest's MAC, and the VF the guest
+			# left has one of its own (below).  Two VFs of one PF with
+			# one MAC leave the PF's switch a choice: once, L2 stopped
+			# receiving after the source's VF was reset.
+			[ "$kind" != mdev ] || mig_vf_mac $((i % 2)) "$M0"
 			mig_start "$i" "$(mig_devs "$kind" "$i")" "unix:$QDIR/$name/q$i/mig.sock"
 			echo "# $name: migration $i: QEMU $((i - 1)) -> QEMU $i${t0:+, at +$(secs "$t0" "$(uptime_s)") s of L1's pings}"
 			chroot /host python3 "$QDIR/$name/vmm_mig.py" migrate \
@@ -984,6 +997,8 @@ mig_run() {
 				break
 			fi
 			mig_end $((i - 1))
+			[ "$kind" != mdev ] ||
+				mig_vf_mac $(((i - 1) % 2)) "02:00:00:00:01:0$(((i - 1) % 2))"
 			mig_done=$i mig_cur=$i
 			sleep "$MIG_ON_DST"
 			i=$((i + 1))
@@ -1272,6 +1287,7 @@ bench() {
 	mdev_gap=$(echo "$g" | tr ' ' '\n' | sed -n 's/^gap_ms=//p')
 	mdev_wall=$mig_wall
 	cleanup
+	vf_mac "$VF0" > /dev/null
 	vf_mac "$VF1" > /dev/null
 
 	mig_kind=virtio MIG_VMAC=02:00:00:00:00:10
@@ -1362,6 +1378,7 @@ else
 	check_mig_clean ${P}_no_warnings
 fi
 cleanup
+vf_mac "$VF0" > /dev/null
 vf_mac "$VF1" > /dev/null
 
 # QEMU 10, two VFs on vfio-pci: the baseline.
@@ -1451,6 +1468,7 @@ else
 	check_mig_clean ${P}_no_warnings
 fi
 cleanup
+vf_mac "$VF0" > /dev/null
 vf_mac "$VF1" > /dev/null
 
 echo "# vmm_qemu: $(secs "$t_all" "$(uptime_s)") s for all runs"
