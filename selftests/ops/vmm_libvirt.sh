@@ -142,6 +142,7 @@ cleanup() {
 		fi
 		echo > "$d/driver_override"
 	done
+	[ -z "$pfdev" ] || $IP link set "$pfdev" vf 0 mac 02:00:00:00:00:00
 	[ -z "$pfdev" ] || $IP link set "$pfdev" vf 1 mac 02:00:00:00:00:01
 	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
 	MOUNTS=
@@ -397,6 +398,10 @@ else
 	rc=$?
 	w=$(where)
 	if [ "$rc" -eq 0 ] && [ "$w" = dst ]; then
+		# The operator's part on one host: the VF the guest left gets
+		# a MAC of its own, so that the PF's switch has one VF for
+		# the guest's MAC (see vmm_qemu's mig_vf_mac).
+		$IP link set "$pfdev" vf 0 mac 02:00:00:00:01:00
 		ok migrate_live "to $(dvirsh hostname 2>&1 | head -n 1), mdev $UUID1 on $VF1, in $(secs "$t1" "$(uptime_s)") s"
 	else
 		diagnose
