@@ -93,6 +93,8 @@ demo_vmm_migrate() {
 	--src-trace /tmp/demo-vmm/src.trace --dst-trace /tmp/demo-vmm/dst.trace | tee /tmp/demo-mig.txt"
 	grep -q '^mig status=completed .* dst=running' /tmp/demo-mig.txt || rc=1
 	if [ "$rc" -eq 0 ]; then
+		echo "    The VF L2 left gets a MAC of its own (on one host, one VF per MAC):"
+		run "$IP link set $netdev vf 0 mac 02:00:00:00:01:00"
 		sleep 3		# pings on the destination
 		echo "    The destination's mdev carries L2's traffic now:"
 		demo_vmm_state "$UUID2"
@@ -128,6 +130,7 @@ demo_vmm_migrate() {
 	kill -9 "$DEMO_DPID" 2>/dev/null
 	wait "$DEMO_DPID" 2>/dev/null
 	run "echo 1 > /sys/bus/mdev/devices/\$UUID2/remove"
+	$IP link set "$netdev" vf 0 mac "$mac"	# VF 0's MAC again, for what follows
 	run "echo $vf1 > /sys/bus/pci/drivers/igbvf_mdev/unbind"
 	echo > "$V1/driver_override"
 	return "$rc"
