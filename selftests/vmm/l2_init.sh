@@ -179,8 +179,9 @@ mig_ping() {
 			if (!(s in seen)) { seen[s] = 1; n++; if (s > max) max = s }
 			if (t > rtt) rtt = t
 		}
-		/packets transmitted/ { sent = $1 }
+		/packets transmitted/ { sent = $1; stats = 1 }
 		END {
+			if (!stats) sent = -1	# no statistics: nothing to judge the tail by
 			if (!n) max = -1
 			for (s = 0; s <= max + 1; s++) {
 				if (s <= max && !(s in seen)) { run++; lost++; continue }

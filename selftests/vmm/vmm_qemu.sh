@@ -1095,6 +1095,12 @@ check_pings_resume() {
 	recv=$(echo "$r" | tr ' ' '\n' | sed -n 's/^recv=//p')
 	lost_run=$(echo "$r" | tr ' ' '\n' | sed -n 's/^lost_run=//p')
 	r=${r#@l2 mping a }
+	case "$r" in
+	"sent=-1 "*)
+		fail "$1" "L2's ping printed no statistics (how many it sent is unknown): $r"
+		return
+		;;
+	esac
 	if [ "${recv:-0}" -eq 0 ] || [ "${tail:-999}" -gt "$MIG_TAIL_MAX" ]; then
 		# What the mdevs and the PF looked like at the end.
 		for u in $MIG_UA $MIG_UB; do
