@@ -306,11 +306,18 @@ where() {
 }
 running() { [ -n "$(where)" ]; }
 wait_rec() {
-	local end
+	local end gone=0
 	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
 		[ -n "$(rec "$1")" ] && return 0
-		running || { [ -n "$(rec "$1")" ]; return; }
+		# The domain is gone when virsh says so three times running
+		# (on the loaded debug kernel a query can fail once).
+		if running; then
+			gone=0
+		else
+			gone=$((gone + 1))
+			[ "$gone" -lt 3 ] || { [ -n "$(rec "$1")" ]; return; }
+		fi
 		sleep 0.5
 	done
 	return 1
