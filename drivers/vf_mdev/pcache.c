@@ -389,6 +389,13 @@ static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want,
 	return done;
 }
 
+/* A pin counted in pc->pinned_uncached is cached, or about to be let go. */
+static void vfm_pcache_pin_settled(struct vfm_pcache *pc)
+{
+	if (atomic_dec_and_test(&pc->pinned_uncached))
+		wake_up_var(&pc->pinned_uncached);
+}
+
 /* Pin, map and insert one page that was not cached; may sleep. */
 static int vfm_pcache_add(struct vfm_dev *vd, unsigned long pfn)
 {
@@ -426,9 +433,11 @@ static int vfm_pcache_add(struct vfm_dev *vd, unsigned long pfn)
 		ret = -ENOMEM;
 		goto out_unreserve;
 	}
+	/* Until the page is cached or let go, a dma_unmap waits for us. */
+	atomic_inc(&pc->pinned_uncached);
 	ret = pc->ops->pin(vd, iova, &page);
 	if (ret)
-		goto out_free;
+		goto out_settled_free;
 
 	mutex_lock(&pc->lock);
 	if (!pc->active || xa_load(&pc->pins, pfn)) {
@@ -451,15 +460,18 @@ static int vfm_pcache_add(struct vfm_dev *vd, unsigned long pfn)
 	}
 	vd->stats.pc_misses++;
 	mutex_unlock(&pc->lock);
+	vfm_pcache_pin_settled(pc);
 	return 0;
 
 out_unlock_unpin:
 	pc->count--;
 	mutex_unlock(&pc->lock);
 	pc->ops->unpin(vd, iova);
+	vfm_pcache_pin_settled(pc);
 	kfree(p);
 	return ret;
-out_free:
+out_settled_free:
+	vfm_pcache_pin_settled(pc);
 	kfree(p);
 out_unreserve:
 	mutex_lock(&pc->lock);
@@ -525,6 +537,15 @@ EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_fill);
  * or not: the rings that held them are told first and map again on their
  * next doorbell.  VFIO calls this with its own locks held, which is why
  * nothing that pins or unpins holds pc->lock.
+ *
+ * A fill between its pin and the cache is waited for first, so that its
+ * page is in the cache, and taken below, when this looks: type1 asks
+ * again while any page of the range stays pinned and BUG()s after ten
+ * notifications in a row that leave one.  The wait adds no dependency
+ * VFIO does not have already: a pin waits at most for type1's
+ * iommu->lock, which this callback takes anyway to unpin (under type1's
+ * device_list_lock; iommufd calls it with no lock held).  A fill that
+ * starts meanwhile is seen the next time type1 asks.
  */
 void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 {
@@ -538,6 +559,8 @@ void vfm_pcache_unmap(struct vfm_dev *vd, u64 iova, u64 length)
 	if (!length || iova + length - 1 < iova)
 		return;
 
+	wait_var_event(&pc->pinned_uncached,
+		       !atomic_read(&pc->pinned_uncached));
 	mutex_lock(&pc->lock);
 	/* No new references from here on: lookups see the entries dead. */
 	xa_for_each_range(&pc->pins, idx, p, first, last)

@@ -112,6 +112,8 @@ struct vfm_dma_ops {
  *	takes the whole window as dirty
  * @filling: doorbells between filling the cache and taking their
  *	references (a migration's trim waits for them)
+ * @pinned_uncached: fills between their pin and the page being cached,
+ *	or let go again; a dma_unmap waits for them (vfm_pcache_unmap())
  * @med_base: first IOVA of the mediator's window (guest IOVAs stay below)
  */
 struct vfm_pcache {
@@ -129,6 +131,7 @@ struct vfm_pcache {
 	struct xarray gone_dirty;
 	bool dirty_lost;
 	atomic_t filling;
+	atomic_t pinned_uncached;
 	u64 med_base;
 };
 

@@ -7,6 +7,8 @@
  * { le64 address; le32 length; le32 unused }.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 
 #include "fake.h"
 
@@ -436,6 +438,85 @@ static void vfm_pcache_unmap_range_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f->vd->rings[0].mapped);
 }
 
+/*
+ * A page one fill has pinned but not cached yet when the VMM unmaps its
+ * range: the unmap waits for it, so that it returns with nothing in the
+ * range pinned (type1 BUG()s after ten notifications that leave a pin).
+ */
+static struct {
+	struct completion pinned, go, fill_done, unmap_done;
+	int fill_ret, pinned_at_unmap_return;
+} t_race;
+
+static int t_slow_pin(struct vfm_dev *vd, u64 iova, struct page **page)
+{
+	int ret = vfm_fake_pin(vd, iova, page);
+
+	complete(&t_race.pinned);
+	wait_for_completion_timeout(&t_race.go, 10 * HZ);
+	return ret;
+}
+
+static const struct vfm_dma_ops t_slow_ops = {
+	.pin = t_slow_pin,
+	.unpin = vfm_fake_unpin,
+	.map = vfm_fake_map,
+	.unmap = vfm_fake_unmap,
+};
+
+static int t_race_fill(void *data)
+{
+	struct vfm_fake *f = data;
+
+	t_race.fill_ret = vfm_pcache_fill(f->vd, T_BUF_IOVA(0) >> PAGE_SHIFT, 1);
+	complete(&t_race.fill_done);
+	return 0;
+}
+
+static int t_race_unmap(void *data)
+{
+	struct vfm_fake *f = data;
+
+	vfm_pcache_unmap(f->vd, T_BUF_IOVA(0), PAGE_SIZE);
+	t_race.pinned_at_unmap_return = f->pins - f->unpins;
+	complete(&t_race.unmap_done);
+	return 0;
+}
+
+static void vfm_pcache_unmap_pin_in_flight_test(struct kunit *test)
+{
+	struct vfm_fake *f = vfm_fake_setup(test, &t_family, 1024);
+	struct task_struct *a, *b;
+
+	init_completion(&t_race.pinned);
+	init_completion(&t_race.go);
+	init_completion(&t_race.fill_done);
+	init_completion(&t_race.unmap_done);
+	f->vd->pc.ops = &t_slow_ops;
+	a = kthread_run(t_race_fill, f, "vfm-kunit-fill");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	KUNIT_ASSERT_NE(test, 0UL,
+			wait_for_completion_timeout(&t_race.pinned, 10 * HZ));
+	/* The page is pinned, not cached: the VMM unmaps it now. */
+	b = kthread_run(t_race_unmap, f, "vfm-kunit-unmap");
+	if (IS_ERR(b))
+		complete(&t_race.go);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	/* The unmap must not return while the pin is in flight. */
+	KUNIT_EXPECT_EQ(test, 0UL,
+			wait_for_completion_timeout(&t_race.unmap_done, HZ / 5));
+	complete(&t_race.go);
+	KUNIT_ASSERT_NE(test, 0UL,
+			wait_for_completion_timeout(&t_race.fill_done, 10 * HZ));
+	KUNIT_ASSERT_NE(test, 0UL,
+			wait_for_completion_timeout(&t_race.unmap_done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, 0, t_race.pinned_at_unmap_return);
+	KUNIT_EXPECT_EQ(test, 0, t_race.fill_ret);
+	KUNIT_EXPECT_EQ(test, -1, vfm_fake_refs(f, T_BUF_IOVA(0)));
+	KUNIT_EXPECT_FALSE(test, f->mapped[1]);
+	f->vd->pc.ops = &vfm_fake_ops;
+}
+
 static void vfm_r2c_test(struct kunit *test)
 {
 	u32 shadow = 0;
@@ -550,6 +631,7 @@ static struct kunit_case vfm_pcache_cases[] = {
 	KUNIT_CASE(vfm_pcache_hit_miss_test),
 	KUNIT_CASE(vfm_pcache_evict_test),
 	KUNIT_CASE(vfm_pcache_unmap_range_test),
+	KUNIT_CASE(vfm_pcache_unmap_pin_in_flight_test),
 	{}
 };
 
