@@ -59,13 +59,18 @@ static int vfm_msg_copy(struct vfm_dev *vd, u64 iova, u8 *dst, u32 len)
 		ret = vfm_pcache_fill(vd, pfn, 1);
 		if (ret)
 			return ret;
+		/* A dma_unmap takes held pages too: not while we read. */
+		mutex_lock(&vd->pc.lock);
 		p = vfm_pcache_get(vd, pfn);
-		if (!p)
+		if (!p) {
+			mutex_unlock(&vd->pc.lock);
 			return -ENOSPC;
+		}
 		va = kmap_local_page(p->page);
 		memcpy(dst, va + off, n);
 		kunmap_local(va);
 		vfm_pcache_put_pfn(vd, pfn, false);
+		mutex_unlock(&vd->pc.lock);
 		dst += n;
 		iova += n;
 		len -= n;

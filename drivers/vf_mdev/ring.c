@@ -224,12 +224,20 @@ int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
 		ret = -ENOMEM;
 		goto out_free;
 	}
+	/*
+	 * Under pc->lock from the references to the ring being mapped: a
+	 * dma_unmap that takes the pages (held or not) then finds the ring
+	 * mapped and unmaps it first, instead of leaving it on pages that
+	 * are no longer pinned.
+	 */
+	mutex_lock(&vd->pc.lock);
 	for (i = 0; i < npages; i++) {
 		struct vfm_pin *p = vfm_pcache_get(vd, pfn + i);
 
 		if (!p) {	/* evicted under pressure before we got it */
 			while (i--)
 				vfm_pcache_put_pfn(vd, pfn + i, true);
+			mutex_unlock(&vd->pc.lock);
 			ret = -ENOSPC;
 			goto out_free;
 		}
@@ -248,6 +256,7 @@ int vfm_ring_map(struct vfm_dev *vd, struct vfm_ring *r)
 	r->fwd = r->tail;
 	r->mapped = true;
 	spin_unlock(&r->lock);
+	mutex_unlock(&vd->pc.lock);
 	return 0;
 
 out_free:
@@ -651,13 +660,18 @@ static int vfm_ring_wb_update(struct vfm_dev *vd, struct vfm_ring *r)
 	}
 	if (ret)
 		return ret;
-	if (!vfm_pcache_get(vd, pfn))
+	/* Under pc->lock, as for a ring: a dma_unmap sees wb_pfn taken. */
+	mutex_lock(&vd->pc.lock);
+	if (!vfm_pcache_get(vd, pfn)) {
+		mutex_unlock(&vd->pc.lock);
 		return -ENOSPC;
+	}
 	spin_lock(&r->lock);
 	r->wb_pfn = pfn;
 	r->cfg.wb_addr = addr;
 	r->cfg.wb_en = true;
 	spin_unlock(&r->lock);
+	mutex_unlock(&vd->pc.lock);
 	return 0;
 }
 
