@@ -98,13 +98,18 @@ ttmo=$((ttmo * KSLOW))
 [ "$ttmo" -le 600 ] || ttmo=600
 outdir=${outdir:-$VFMDEV_TOP/results/$KNAME/$job}
 mkdir -p "$outdir"
-rm -f "$outdir"/{console.log,serial.log,qemu.log,status,stopped}
+rm -f "$outdir"/{console.log,serial.log,qemu.log,status,stopped,frozen}
+sysmap=$(dirname "$KIMAGE")/System.map
+[ -f "$sysmap" ] || sysmap=/boot/System.map-$KREL
 
 # no_timer_check: on a loaded host the early check that the timer ticks
 # through the interrupt-remapped IO-APIC can miss its window under TCG and
 # panic ("timer doesn't work through Interrupt-remapped IO-APIC", seen).
 append="console=ttyS0 intel_iommu=on panic=-1 printk.time=1 printk.devkmsg=on"
 append="$append no_timer_check"
+# nokaslr: the post-mortem of a frozen guest names its stack's addresses
+# from System.map.
+append="$append nokaslr"
 append="$append vfmdev.job=$job vfmdev.tmo=$ttmo vfmdev.hostroot=$hostroot"
 [ -z "$KAPPEND" ] || append="$append $KAPPEND"
 [ -z "${RIG_APPEND:-}" ] || append="$append $RIG_APPEND"
@@ -156,11 +161,48 @@ def cmd(c):
 cmd("")
 cmds = ["info cpus"]
 for i in range(int(sys.argv[2])):
-    cmds += ["cpu %d" % i, "info lapic", "info registers"]
+    # The stack's top 4 KiB too: rig_symbolize names the kernel text in it.
+    cmds += ["cpu %d" % i, "info lapic", "info registers", "x/512gx $rsp"]
 for c in cmds + ["info irq"]:
     print("### " + c)
     # Without the monitor's echo of the typed line (terminal escapes).
     print("\n".join(l for l in cmd(c).splitlines() if "\x1b" not in l))
+PY
+}
+
+# rig_symbolize STATE: the kernel text addresses in hmp_dump's registers and
+# stack words, named from the booted kernel's System.map (the rig boots
+# with nokaslr); one line per address, innermost first, per CPU.
+rig_symbolize() {
+	python3 - "$1" "$sysmap" << 'PY'
+import bisect, re, sys
+syms = []
+for line in open(sys.argv[2]):
+    a, t, n = line.split()[:3]
+    if t in "tTwW":
+        syms.append((int(a, 16), n))
+syms.sort()
+addrs = [a for a, _ in syms]
+lo, hi = addrs[0], addrs[-1]
+def name(v):
+    if not lo <= v < hi:
+        return None
+    i = bisect.bisect_right(addrs, v) - 1
+    return "%s+%#x" % (syms[i][1], v - syms[i][0])
+cpu = None
+for line in open(sys.argv[1], errors="replace"):
+    if line.startswith("### cpu "):
+        cpu = line.split()[2]
+        print("--- CPU %s" % cpu)
+    m = re.search(r"RIP=([0-9a-f]{16})", line)
+    if m and name(int(m.group(1), 16)):
+        print("RIP %s %s" % (m.group(1), name(int(m.group(1), 16))))
+    m = re.match(r"([0-9a-f]{16}):((?: 0x[0-9a-f]{16})+)", line)
+    if m:
+        for w in m.group(2).split():
+            n = name(int(w, 16))
+            if n:
+                print("    %s %s" % (w[2:], n))
 PY
 }
 
@@ -196,13 +238,34 @@ else
 	# A guest whose kernel keeps reporting RCU stalls is wedged (seen: a
 	# vCPU that no longer takes timer interrupts, so the guest's own
 	# timeouts never fire): stop it rather than wait for the limit.
+	# A guest whose kernel reported a BUG or an oops and then went quiet
+	# (console and serial port unchanged for 3 minutes; seen: a spinlock
+	# BUG report that never finished printing) is frozen: its CPUs and
+	# stacks are kept, named (frozen-state.txt, frozen-stacks.txt), and
+	# the boot fails, without the retry a wedged emulator gets.
 	(
+		quiet=0 last=
 		while kill -0 "$qpid" 2> /dev/null; do
 			sleep 5
 			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
 			if [ "$n" -ge 3 ]; then
 				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
 				hmp_dump "$hmp" "$smp" > "$outdir/wedge-state.txt" 2>&1 || true
+				rig_symbolize "$outdir/wedge-state.txt" > "$outdir/wedge-stacks.txt" 2>&1 || true
+				kill "$qpid"
+				break
+			fi
+			grep -aqE 'BUG:|Oops|Kernel panic' "$outdir/console.log" || continue
+			now_sz="$(wc -c < "$outdir/console.log") $(wc -c < "$outdir/serial.log")"
+			if [ "$now_sz" != "$last" ]; then
+				last=$now_sz quiet=0
+				continue
+			fi
+			quiet=$((quiet + 5))
+			if [ "$quiet" -ge 180 ]; then
+				echo "the kernel reported a BUG and froze" > "$outdir/frozen"
+				hmp_dump "$hmp" "$smp" > "$outdir/frozen-state.txt" 2>&1 || true
+				rig_symbolize "$outdir/frozen-state.txt" > "$outdir/frozen-stacks.txt" 2>&1 || true
 				kill "$qpid"
 				break
 			fi
@@ -234,7 +297,10 @@ if [ "$job" = vmm ] && [ "$rc" -eq 0 ] && [ ! -f "$outdir/stopped" ] &&
 	! grep -aqE 'Kernel panic|BUG:|Oops|WARNING:|Call Trace' "$outdir/console.log"; then
 	echo "the guest reset itself silently during the nested-VMM job (no kernel report)" > "$outdir/stopped"
 fi
-if [ -f "$outdir/stopped" ]; then
+if [ -f "$outdir/frozen" ]; then
+	log "rig: $(cat "$outdir/frozen"): stopped after 3 quiet minutes; CPUs in ${outdir#"$VFMDEV_TOP"/}/frozen-state.txt, stacks named in frozen-stacks.txt"
+	rc=1
+elif [ -f "$outdir/stopped" ]; then
 	log "rig: guest stopped by the host: $(cat "$outdir/stopped")"
 	rc=125
 elif [ "$rc" -eq 124 ]; then
