@@ -55,7 +55,10 @@ WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
 DOM=vfmdev-l2
-READY_TMO=${VMM_READY_TMO:-240}	# domain running to guest ready (loaded machine: 90 s seen)
+# Domain running to guest ready: 240 s (loaded machine: 90 s seen), more
+# on a slow rig kernel (vfmdev.tmo is 300 s times its slowness factor).
+READY_TMO=${VMM_READY_TMO:-$((240 * $(tr ' ' '\n' < /proc/cmdline |
+	sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300) / 300))}
 DONE_TMO=90
 LV_DIRS="etc/libvirt var/lib/libvirt var/cache/libvirt var/log/libvirt"
 
@@ -297,12 +300,15 @@ OVERRIDE="  <qemu:override>
 # destination (a migration moves the serial ports with the guest).
 rec() { cat "$WORK/ctl.out" "$WORK/ctl2.out" 2>/dev/null | tr -d '\r' | grep "^@l2 $1" | tail -n 1; }
 # Where the domain runs: "src", "dst" or nothing.
+# where: src or dst, where the domain runs; nothing, and what each side's
+# virsh said in $WORK/where.last, when it runs on neither.
 where() {
-	if virsh domstate "$DOM" 2>/dev/null | grep -q running; then
-		echo src
-	elif dvirsh domstate "$DOM" 2>/dev/null | grep -q running; then
-		echo dst
-	fi
+	local s d
+	s=$(virsh domstate --reason "$DOM" 2>&1)
+	case "$s" in running*) echo src; return ;; esac
+	d=$(dvirsh domstate --reason "$DOM" 2>&1)
+	case "$d" in running*) echo dst; return ;; esac
+	echo "src: $s; dst: $d" | tr '\n' ' ' > "$WORK/where.last"
 }
 running() { [ -n "$(where)" ]; }
 wait_rec() {
@@ -316,7 +322,11 @@ wait_rec() {
 			gone=0
 		else
 			gone=$((gone + 1))
-			[ "$gone" -lt 3 ] || { [ -n "$(rec "$1")" ]; return; }
+			if [ "$gone" -ge 3 ]; then
+				echo "# waiting for '$1': the domain runs nowhere, virsh said: $(cat "$WORK/where.last")"
+				[ -n "$(rec "$1")" ]
+				return
+			fi
 		fi
 		sleep 0.5
 	done
