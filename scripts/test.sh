@@ -8,7 +8,7 @@
 #   modules, selftests, initramfs, two rig boots (job "test": every test
 #   program but the nested-VMM ones, on one vCPU; job "vmm": those, on two)
 #   -> on Debian's kernel, a third boot on the modules DKMS installed (job
-#   "dkms") -> per-item results -> "N passed, N failed, N skipped"
+#   "dkms") -> per-item results -> "N skipped" then "N passed, N failed"
 #
 # Every step is an item: host steps as host/..., guest results as
 # <kernel>/<program>/<case>, plus <kernel>/boot and <kernel>/kernel_log
@@ -76,7 +76,8 @@ finish() {
 	sed 's/^/  /' "$times"
 	echo "Results: $items; logs: results/host/, results/<kernel>/test/"
 	echo
-	echo "$p passed, $f failed, $s skipped"
+	echo "$s skipped (hardware this machine does not have, or not applicable)"
+	echo "$p passed, $f failed"
 	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
 	exit
 }
