@@ -1241,6 +1241,38 @@ echo "# $(chroot /host $Q10 --version | head -n 1)"
 mdev_ok=1
 [ -d /sys/bus/pci/drivers/igbvf_mdev ] || mdev_ok=0
 
+# mig_prepare P VMM CASE...: get a migration run of P by QEMU VMM (10 or
+# 72) ready: mdevs on VF 0 and VF 1 (MIG_UA, MIG_UB), the guest's MAC on
+# VF 1 as well (the operator's part: the destination VF gets it), the
+# PF's address, mig_vmm VMM and the guest's command line.  Otherwise the
+# CASEs are skipped or failed, with why, and it returns 1.
+mig_prepare() {
+	local p=$1 v=$2
+	shift 2
+	run=
+	if ! selected "$p"; then
+		skip_run "$p" "not selected (vmm_qemu.only=$only)" "$@"
+	elif [ "$mdev_ok" = 0 ]; then
+		skip_run "$p" "igbvf_mdev not loaded (vfmdev modules not built)" "$@"
+	elif [ "$v" = 72 ] && [ ! -x "/host$Q72/usr/bin/qemu-system-x86_64" ]; then
+		skip_run "$p" "no QEMU 7.2 at $Q72 on the host (scripts/deps.sh extracts it)" "$@"
+	elif [ -n "$l2_missing" ]; then
+		fail_run "$p" "$l2_missing" "$@"
+	elif ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid; then
+		fail_run "$p" "could not create the mdevs (see the kernel log)" "$@"
+	elif ! $IP link set "$pfdev" vf 1 mac "$M0"; then
+		fail_run "$p" "the PF refused VF 1 the MAC $M0" "$@"
+	else
+		$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
+		echo "# $p: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
+		mig_vmm "$v"
+		mig_kind=mdev mig_l2ip=10.77.0.2/24
+		mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
+		return 0
+	fi
+	return 1
+}
+
 # --- The benchmark (vmm_qemu --bench) -------------------------------------------
 # bench_figs KIND: the mean over the completed migrations of the current
 # run of each figure, as shell assignments KIND_downtime=... etc.
@@ -1358,25 +1390,8 @@ cleanup
 P=qemu10_migrate
 MCASES="completes pings_resume no_reset no_warnings"
 MIG_ROUNDS=${VMM_MIG_ROUNDS:-2}	# there and back
-run=
-if ! selected $P; then
-	skip_run $P "not selected (vmm_qemu.only=$only)" $MCASES
-elif [ "$mdev_ok" = 0 ]; then
-	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" $MCASES
-elif [ -n "$l2_missing" ]; then
-	fail_run $P "$l2_missing" $MCASES
-elif ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid; then
-	fail_run $P "could not create the mdevs (see the kernel log)" $MCASES
-elif ! $IP link set "$pfdev" vf 1 mac "$M0"; then
-	fail_run $P "the PF refused VF 1 the MAC $M0" $MCASES
-else
-	$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
-	# The operator's part: the destination VF gets the guest's MAC.
-	echo "# $P: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
+if mig_prepare $P 10 $MCASES; then
 	echo "# $P: dirty tracking: $MIG_DIRTY; -device vfio-pci,sysfsdev=...$MIG_DEVOPT"
-	mig_vmm 10
-	mig_kind=mdev mig_l2ip=10.77.0.2/24
-	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
 	mig_run_retry $P "$MIG_ROUNDS"
 	check_migrated ${P}_completes "$MIG_ROUNDS"
 	check_pings_resume ${P}_pings_resume
@@ -1441,26 +1456,8 @@ cleanup
 P=qemu72_migrate
 MCASES="completes pings_resume no_reset region no_warnings"
 MIG_ROUNDS=${VMM_MIG_ROUNDS:-2}
-run=
-if ! selected $P; then
-	skip_run $P "not selected (vmm_qemu.only=$only)" $MCASES
-elif [ "$mdev_ok" = 0 ]; then
-	skip_run $P "igbvf_mdev not loaded (vfmdev modules not built)" $MCASES
-elif [ ! -x "/host$Q72/usr/bin/qemu-system-x86_64" ]; then
-	skip_run $P "no QEMU 7.2 at $Q72 on the host (scripts/deps.sh extracts it)" $MCASES
-elif [ -n "$l2_missing" ]; then
-	fail_run $P "$l2_missing" $MCASES
-elif ! new_mdev "$VF0" || ! MIG_UA=$uuid || ! new_mdev "$VF1" || ! MIG_UB=$uuid; then
-	fail_run $P "could not create the mdevs (see the kernel log)" $MCASES
-elif ! $IP link set "$pfdev" vf 1 mac "$M0"; then
-	fail_run $P "the PF refused VF 1 the MAC $M0" $MCASES
-else
-	$IP addr add "$PF_IP/24" dev "$pfdev" 2>/dev/null
-	echo "# $P: ip link set $pfdev vf 1 mac $M0 (VF 1, $VF1, the destination, gets VF 0's MAC)"
-	mig_vmm 72
+if mig_prepare $P 72 $MCASES; then
 	echo "# $P: $(chroot /host "$mig_qemu" --version | head -n 1); -device vfio-pci,sysfsdev=...$mig_devopt"
-	mig_kind=mdev mig_l2ip=10.77.0.2/24
-	mig_append="vmm.a=$M0,$mig_l2ip $APPEND2 vmm.mig=$MIG_IVAL"
 	mig_run_retry $P "$MIG_ROUNDS"
 	check_migrated ${P}_completes "$MIG_ROUNDS"
 	i=1
