@@ -159,14 +159,23 @@ def cmd(c):
         pass
     return out.decode(errors="replace")
 cmd("")
-cmds = ["info cpus"]
-for i in range(int(sys.argv[2])):
-    # The stack's top 4 KiB too: rig_symbolize names the kernel text in it.
-    cmds += ["cpu %d" % i, "info lapic", "info registers", "x/512gx $rsp"]
-for c in cmds + ["info irq"]:
+import re
+def show(c):
     print("### " + c)
     # Without the monitor's echo of the typed line (terminal escapes).
-    print("\n".join(l for l in cmd(c).splitlines() if "\x1b" not in l))
+    out = "\n".join(l for l in cmd(c).splitlines() if "\x1b" not in l)
+    print(out)
+    return out
+show("info cpus")
+for i in range(int(sys.argv[2])):
+    show("cpu %d" % i)
+    show("info lapic")
+    regs = show("info registers")
+    # The stack's top 4 KiB too: rig_symbolize names the kernel text in it.
+    m = re.search(r"RSP=([0-9a-f]{16})", regs)
+    if m:
+        show("x/512gx 0x" + m.group(1))
+show("info irq")
 PY
 }
 
@@ -182,6 +191,8 @@ for line in open(sys.argv[2]):
     if t in "tTwW":
         syms.append((int(a, 16), n))
 syms.sort()
+if not syms:
+    sys.exit("no symbols in %s (Debian's own System.map is a stub)" % sys.argv[2])
 addrs = [a for a, _ in syms]
 lo, hi = addrs[0], addrs[-1]
 def name(v):
