@@ -176,7 +176,7 @@ for kk in $RIG_KERNELS; do
 	for t in "$VFMDEV_TOP/out/$k/stage/tests"/*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		case "${t##*/}" in
-		bench_*|vfmdev_demo) ;;
+		bench_*|vfmdev_demo|kvm_hold) ;;
 		vmm_*) vexpect+=("tests/${t##*/}") ;;
 		*) expect+=("tests/${t##*/}") ;;
 		esac

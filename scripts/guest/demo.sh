@@ -75,6 +75,7 @@ echo "    qemu-system-x86_64 ... -device vfio-pci,sysfsdev=/sys/bus/mdev/devices
 
 # A real VMM on the same mdev: scripts/guest/demo-vmm.sh (its own section).
 . /vfmdev/guest/demo-vmm.sh
+kvm_hold_start
 demo_vmm "$UUID" "$netdev" 02:00:00:00:00:00 || stop "the real VMM did not drive the mdev (see above)"
 
 say "Use it as a VMM would"

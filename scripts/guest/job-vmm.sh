@@ -10,6 +10,7 @@
 . /vfmdev/guest/lib.sh
 
 job_setup
+kvm_hold_start
 
 pat='vmm_*'
 case "$(cmdline_arg vfmdev.vmm || true)" in
