@@ -73,7 +73,7 @@ demo_vmm_migrate() {
 	run 'UUID2=$(cat /proc/sys/kernel/random/uuid)'
 	run "echo \$UUID2 > $T1/create" || return 1
 	echo "    The destination: the same machine and L2, the new mdev, waiting for the stream:"
-	run "chroot /host qemu-system-x86_64 -accel kvm -cpu host -machine q35 -m 192M \\
+	run "chroot /host qemu-system-x86_64 -accel kvm -cpu host,svm=off -machine q35 -m 192M \\
 	-nodefaults -display none -no-reboot \\
 	-kernel /tmp/demo-vmm/l2.kernel -initrd /tmp/demo-vmm/l2.cpio.gz \\
 	-append '$DEMO_APPEND' \\
@@ -195,7 +195,7 @@ demo_vmm() {
 	run "chroot /host qemu-system-x86_64 --version | head -n 1"
 	: > "$d/console.log"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	run "chroot /host qemu-system-x86_64 -accel kvm -cpu host -machine q35 -m 192M \\
+	run "chroot /host qemu-system-x86_64 -accel kvm -cpu host,svm=off -machine q35 -m 192M \\
 	-nodefaults -display none -no-reboot \\
 	-kernel /tmp/demo-vmm/l2.kernel -initrd /tmp/demo-vmm/l2.cpio.gz \\
 	-append '$DEMO_APPEND' \\

@@ -559,7 +559,10 @@ run_l2() {
 	run_t0=$(uptime_s)
 	echo "# $name: chroot /host ${qemu##*/} ... $devs"
 	# Word splitting of the option strings is intended (no spaces in values).
-	chroot /host "$qemu" $qopts -accel kvm -cpu host -machine q35 -m 192M -smp 1 \
+	# svm=off: L2 runs no hypervisor, and a vCPU without SVM has no
+	# nested state to migrate (the debug kernel's KVM refused one:
+	# "Failed to set nested state: Invalid argument" on the destination).
+	chroot /host "$qemu" $qopts -accel kvm -cpu host,svm=off -machine q35 -m 192M -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$QDIR/l2.kernel" -initrd "$QDIR/l2.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet pci=noearly,lastbus=0 mitigations=off tsc=reliable $append" \
@@ -836,8 +839,8 @@ mig_start() {
 	mkfifo "$d/ctl.in"
 	: > "$d/ctl.out"
 	echo "# ${run##*/}: QEMU $1: chroot /host $mig_qemu ... -qmp unix:$qd/qmp.sock,server=on,wait=off $2${3:+ -incoming $3}"
-	# Word splitting of the option strings is intended.
-	chroot /host "$mig_qemu" $mig_qopts -accel kvm -cpu host -machine q35 -m 192M -smp 1 \
+	# Word splitting of the option strings is intended; svm=off as in run_l2.
+	chroot /host "$mig_qemu" $mig_qopts -accel kvm -cpu host,svm=off -machine q35 -m 192M -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$QDIR/l2.kernel" -initrd "$QDIR/l2.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet pci=noearly,lastbus=0 mitigations=off tsc=reliable $mig_append" \
