@@ -200,14 +200,13 @@ def name(v):
         return None
     i = bisect.bisect_right(addrs, v) - 1
     return "%s+%#x" % (syms[i][1], v - syms[i][0])
-cpu = None
 for line in open(sys.argv[1], errors="replace"):
     if line.startswith("### cpu "):
-        cpu = line.split()[2]
-        print("--- CPU %s" % cpu)
+        print("--- CPU %s" % line.split()[2])
     m = re.search(r"RIP=([0-9a-f]{16})", line)
-    if m and name(int(m.group(1), 16)):
-        print("RIP %s %s" % (m.group(1), name(int(m.group(1), 16))))
+    n = m and name(int(m.group(1), 16))
+    if n:
+        print("RIP %s %s" % (m.group(1), n))
     m = re.match(r"([0-9a-f]{16}):((?: 0x[0-9a-f]{16})+)", line)
     if m:
         for w in m.group(2).split():
@@ -254,6 +253,13 @@ else
 	# BUG report that never finished printing) is frozen: its CPUs and
 	# stacks are kept, named (frozen-state.txt, frozen-stacks.txt), and
 	# the boot fails, without the retry a wedged emulator gets.
+	# postmortem NAME: the CPUs' state (NAME-state.txt), its kernel
+	# addresses named (NAME-stacks.txt), and the guest stopped.
+	postmortem() {
+		hmp_dump "$hmp" "$smp" > "$outdir/$1-state.txt" 2>&1 || true
+		rig_symbolize "$outdir/$1-state.txt" > "$outdir/$1-stacks.txt" 2>&1 || true
+		kill "$qpid"
+	}
 	(
 		quiet=0 last=
 		while kill -0 "$qpid" 2> /dev/null; do
@@ -261,9 +267,7 @@ else
 			n=$(grep -ac 'detected stalls on CPU' "$outdir/console.log" || true)
 			if [ "$n" -ge 3 ]; then
 				echo "wedged ($n RCU stall reports)" > "$outdir/stopped"
-				hmp_dump "$hmp" "$smp" > "$outdir/wedge-state.txt" 2>&1 || true
-				rig_symbolize "$outdir/wedge-state.txt" > "$outdir/wedge-stacks.txt" 2>&1 || true
-				kill "$qpid"
+				postmortem wedge
 				break
 			fi
 			grep -aqE 'BUG:|Oops|Kernel panic' "$outdir/console.log" || continue
@@ -275,9 +279,7 @@ else
 			quiet=$((quiet + 5))
 			if [ "$quiet" -ge 180 ]; then
 				echo "the kernel reported a BUG and froze" > "$outdir/frozen"
-				hmp_dump "$hmp" "$smp" > "$outdir/frozen-state.txt" 2>&1 || true
-				rig_symbolize "$outdir/frozen-state.txt" > "$outdir/frozen-stacks.txt" 2>&1 || true
-				kill "$qpid"
+				postmortem frozen
 				break
 			fi
 		done

@@ -113,6 +113,14 @@ vf_list() {
 # job_setup: what every test-like job does first: the per-program limit
 # (vfmdev.tmo) in $tmo, the setup as its own section, and its environment
 # (/run/vfmdev.env) exported to the programs.
+job_setup() {
+	tmo=$(cmdline_arg vfmdev.tmo || echo 300)
+	run_prog setup "$tmo" /vfmdev/guest/setup.sh
+	set -a
+	. /run/vfmdev.env
+	set +a
+}
+
 # kvm_hold_start: hold one idle KVM VM for the rest of the job
 # (selftests/vmm/kvm_hold.c says why: no scheduler text patching while
 # nested guests come and go); a no-op without /dev/kvm or the helper.
@@ -121,12 +129,4 @@ kvm_hold_start() {
 	/vfmdev/tests/kvm_hold > /run/kvm_hold.log 2>&1 &
 	sleep 1
 	kmsg "$(cat /run/kvm_hold.log) (pid $!)"
-}
-
-job_setup() {
-	tmo=$(cmdline_arg vfmdev.tmo || echo 300)
-	run_prog setup "$tmo" /vfmdev/guest/setup.sh
-	set -a
-	. /run/vfmdev.env
-	set +a
 }

@@ -301,7 +301,6 @@ OVERRIDE="  <qemu:override>
 # The guest's control channel: ctl.* on the source, ctl2.* on the
 # destination (a migration moves the serial ports with the guest).
 rec() { cat "$WORK/ctl.out" "$WORK/ctl2.out" 2>/dev/null | tr -d '\r' | grep "^@l2 $1" | tail -n 1; }
-# Where the domain runs: "src", "dst" or nothing.
 # where: src or dst, where the domain runs; nothing, and what each side's
 # virsh said in $WORK/where.last, when it runs on neither.
 where() {
