@@ -9,6 +9,16 @@
  * so the destination raises every enabled vector once instead: a spurious
  * interrupt costs the guest a poll, a lost one a stalled queue.
  *
+ * "Enabled" includes the vectors the device masked by itself: igbvf runs
+ * its vectors with auto-mask (EIAM) and auto-clear (EIAC), so a vector
+ * that fired is masked until the guest's poll unmasks it.  If it fired
+ * just before the stop, its message may reach the VMM's interrupt
+ * controller after the VMM saved it (seen with QEMU 7.2 under TCG: the
+ * guest never polled again, its RX vector stayed masked and the ring
+ * full of unread packets).  A destination therefore unmasks and raises
+ * every auto-masked vector too; a guest already polling takes one
+ * spurious interrupt.
+ *
  * The PF side of the guest's configuration is rebuilt the way the guest's
  * driver built it: the reset handshake, the MAC the guest uses, then
  * every recorded message in order, each one acknowledged or the restore
@@ -61,17 +71,21 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_dev_save);
  * igbvf_dev_resume - interrupts on again
  * @p: port
  * @regs: what igbvf_dev_save() captured (on this VF or the source's)
- * @restore: a destination: write every register first, then raise each
- *	enabled vector once
+ * @restore: a destination: write every register first, then unmask and
+ *	raise each enabled or auto-masked vector once
  */
 void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 {
 	u32 eims = regs[IGBVF_REG_EIMS] & IGBVF_VEC_MASK;
 	unsigned int i;
 
-	if (restore)
+	if (restore) {
 		for (i = IGBVF_REG_EIAC; i < IGBVF_NR_DEV_REGS; i++)
 			p->wr(p, igbvf_dev_reg_off[i], regs[i]);
+		/* Auto-masked vectors: their last message may be lost. */
+		eims |= regs[IGBVF_REG_EIAC] & regs[IGBVF_REG_EIAM] &
+			IGBVF_VEC_MASK;
+	}
 	p->wr(p, IGBVF_EIMS, eims);
 	if (restore && eims)
 		p->wr(p, IGBVF_EICS, eims);

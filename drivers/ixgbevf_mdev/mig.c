@@ -81,7 +81,8 @@ EXPORT_SYMBOL_IF_KUNIT(ixgbevf_dev_save);
  * @p: port
  * @regs: what ixgbevf_dev_save() captured (here or on the source)
  * @restore: a destination: write the registers first (VFMRQC last, once
- *	key and table are in place), then raise each enabled vector once
+ *	key and table are in place), then unmask and raise each enabled or
+ *	auto-masked vector once
  *
  * On an 82599/X540 destination the RSS block is not written: the VF has
  * none and RSS follows the PF's configuration (ixgbevf_compat() allows
@@ -92,9 +93,18 @@ void ixgbevf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 	u32 eims = regs[IXGBEVF_REG_EIMS] & IXGBEVF_VEC_MASK;
 	unsigned int i, n = ixgbevf_nr_regs(p->device);
 
-	if (restore)
+	if (restore) {
 		for (i = IXGBEVF_REG_EIAC; i < n; i++)
 			p->wr(p, ixgbevf_dev_reg(i), regs[i]);
+		/*
+		 * ixgbevf runs its vectors with auto-mask and auto-clear, as
+		 * igbvf does: a vector that fired just before the stop may
+		 * have lost its message (igbvf_mdev's mig.c says how); it is
+		 * unmasked and raised too.
+		 */
+		eims |= regs[IXGBEVF_REG_EIAC] & regs[IXGBEVF_REG_EIAM] &
+			IXGBEVF_VEC_MASK;
+	}
 	p->wr(p, IXGBEVF_VTEIMS, eims);
 	if (restore && eims)
 		p->wr(p, IXGBEVF_VTEICS, eims);

@@ -771,6 +771,23 @@ static void ixgbevf_dev_regs_test(struct kunit *test)
 	ixgbevf_dev_resume(&pf->port, regs, false);
 	KUNIT_EXPECT_EQ(test, 1U, pf->nwr);
 	KUNIT_EXPECT_EQ(test, (u32)IXGBEVF_VTEIMS, pf->wr_off[0]);
+
+	/*
+	 * ixgbevf's vectors auto-clear and auto-mask (VTEIAC = VTEIAM = 7):
+	 * vector 1 fired before the stop (VTEIMS 5).  A destination unmasks
+	 * and raises it too; a source going on keeps its mask.
+	 */
+	regs[IXGBEVF_REG_EIMS] = 0x5;
+	regs[IXGBEVF_REG_EIAC] = 0x7;
+	regs[IXGBEVF_REG_EIAM] = 0x7;
+	pf = vfm_fake_pf_new(test, IXGBEVF_DEV_82599, NULL, NULL);
+	ixgbevf_dev_resume(&pf->port, regs, true);
+	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IXGBEVF_VTEIMS / 4]);
+	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IXGBEVF_VTEICS / 4]);
+	pf = vfm_fake_pf_new(test, IXGBEVF_DEV_82599, NULL, NULL);
+	ixgbevf_dev_resume(&pf->port, regs, false);
+	KUNIT_EXPECT_EQ(test, 0x5U, pf->regs[IXGBEVF_VTEIMS / 4]);
+	KUNIT_EXPECT_EQ(test, 0U, pf->regs[IXGBEVF_VTEICS / 4]);
 }
 
 static void ixgbevf_check_regs_test(struct kunit *test)
