@@ -293,6 +293,9 @@ fi
 t1=$(now)
 secs=$(elapsed "$t0" "$t1")
 [ -z "${hmp:-}" ] || rm -f "$hmp"
+# Whether the guest finished its job (its last record on the result channel).
+finished=0
+tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done' && finished=1
 # QEMU's own abort in iotlb_to_section() is the other face of the MTTCG race
 # above (a vCPU's TLB entry outliving a memory-map change): the emulator
 # failed, not the guest, so it counts as a wedge.
@@ -306,7 +309,7 @@ fi
 # as far as anything shows.  It counts as a wedge (one more boot, said
 # loudly); any kernel report still fails the run.
 if [ "$job" = vmm ] && [ "$rc" -eq 0 ] && [ ! -f "$outdir/stopped" ] &&
-	! tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done' &&
+	[ "$finished" = 0 ] &&
 	! grep -aqE 'Kernel panic|BUG:|Oops|WARNING:|Call Trace' "$outdir/console.log"; then
 	echo "the guest reset itself silently during the nested-VMM job (no kernel report)" > "$outdir/stopped"
 fi
@@ -318,7 +321,7 @@ fi
 # above.  It counts as a wedge, said loudly, the logs kept by test.sh.
 # A report naming one of our modules, or from any other task, fails.
 if [ "$job" = vmm ] && [ ! -f "$outdir/stopped" ] && [ ! -f "$outdir/frozen" ] &&
-	! tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done' &&
+	[ "$finished" = 0 ] &&
 	grep -aq 'Kernel panic' "$outdir/console.log" &&
 	! grep -aqE '\[(vf_mdev|igbvf_mdev|ixgbevf_mdev|i40e_mdev)\]' "$outdir/console.log"; then
 	comm=$(tr -d '\r' < "$outdir/console.log" |
@@ -358,7 +361,7 @@ elif [ "$rc" -eq 124 ]; then
 	log "rig: TIMEOUT after ${tmo}s"
 elif [ "$rc" -ne 0 ]; then
 	log "rig: QEMU exited with $rc: $(tail -n 3 "$outdir/qemu.log" | tr '\n' ' ')"
-elif ! tr -d '\r' < "$outdir/serial.log" | grep -q '^@vfmdev done'; then
+elif [ "$finished" = 0 ]; then
 	log "rig: the guest stopped before finishing its job (see console.log)"
 	rc=1
 fi

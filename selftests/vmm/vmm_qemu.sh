@@ -901,8 +901,9 @@ l1_gap() {
 		}' "$1"
 }
 
-# mig_broken_channel ROUNDS: the run did not complete its migrations, and
-# the one that failed broke in QEMU's own migration channel (a socket
+# mig_broken_channel ROUNDS (what broke in $mig_broken): the run did not
+# complete its migrations, and the one that failed broke in QEMU's own
+# migration channel (a socket
 # write or the RAM section's load failed) while neither QEMU nor L1's
 # kernel said anything about VFIO, the IOMMU or vfmdev.  Seen once in a
 # few debug-kernel runs under TCG, for the RAM section, with the device
@@ -919,6 +920,7 @@ l1_gap() {
 # the pings; the test's own channel failed.
 mig_broken_channel() {
 	local q
+	mig_broken=
 	# QEMU 10 says that an mdev without DMA logging uses the container's
 	# dirty tracking: expected, not a VFIO complaint.
 	q=$(cat "$run"/q*/qemu.log 2>/dev/null |
@@ -929,18 +931,28 @@ mig_broken_channel() {
 		grep -qEi 'vf_mdev|igbvf_mdev|vfio|dmar|iommu' || return 1
 	[ -n "$t_ready" ] || return 1
 	if [ "$mig_done" -lt "$1" ]; then
-		echo "$q" | grep -qE 'Unable to write to socket|error while loading state section id [0-9]+\(ram\)'
-		return
+		echo "$q" | grep -qE 'Unable to write to socket|error while loading state section id [0-9]+\(ram\)' ||
+			return 1
+		mig_broken="migration $((mig_done + 1)): $(grep -h '^mig ' "$run/mig$((mig_done + 1)).txt" 2>/dev/null | head -n 1)"
+		return 0
 	fi
-	[ -z "$(mig_rec "mping a ")" ] && l1_answered_to_end "$run/l1ping.out"
+	[ -z "$(mig_rec "mping a ")" ] && l1_answered_to_end "$run/l1ping.out" ||
+		return 1
+	mig_broken="run: L2 answered L1's pings to the end ($(tail -n 2 "$run/l1ping.out" | head -n 1)) but never answered \"stop\" on its serial channel"
 }
 
-# l1_answered_to_end FILE: the last 20 of L1's pings (a second) in FILE
-# were answered.
+# l1_answered_to_end FILE: fewer than 20 of L1's pings (a second) in FILE
+# went unanswered at the end (l1_gap's last run of losses, if it reaches
+# the last ping).
 l1_answered_to_end() {
-	awk '/ seq=/ { for (i = 1; i <= NF; i++) if ($i ~ /^seq=/) last = substr($i, 5) + 0 }
-		/packets transmitted/ { sent = $1 }
-		END { exit !(sent > 20 && last >= sent - 20) }' "$1" 2>/dev/null
+	local r sent last
+	r=$(l1_gap "$1" 1)
+	sent=$(echo "$r" | tr ' ' '\n' | sed -n 's/^sent=//p')
+	last=${r##*gaps=}
+	last=${last##*,}
+	[ "${sent:-0}" -gt 20 ] || return 1
+	[ "$last" = - ] || [ $((${last%+*} + ${last#*+})) -lt "$sent" ] ||
+		[ "${last#*+}" -lt 20 ]
 }
 
 # mig_run_retry NAME ROUNDS: mig_run, and once more, loudly, if its
@@ -951,11 +963,7 @@ mig_run_retry() {
 	mig_retried=
 	mig_run "$1" mdev "$2"
 	mig_broken_channel "$2" || return 0
-	if [ "$mig_done" -lt "$2" ]; then
-		mig_retried="migration $((mig_done + 1)): $(grep -h '^mig ' "$run/mig$((mig_done + 1)).txt" 2>/dev/null | head -n 1)"
-	else
-		mig_retried="run: L2 answered L1's pings to the end ($(tail -n 2 "$run/l1ping.out" | head -n 1)) but never answered \"stop\" on its serial channel"
-	fi
+	mig_retried=$mig_broken
 	echo "# $1: RETRY: $mig_retried; QEMU said: $(cat "$run"/q*/qemu.log | tr '\n' ' ' | cut -c1-400)"
 	echo "# $1: RETRY: nothing from VFIO or vfmdev; the whole run once more (first attempt in ${run##*/}.try1)"
 	rm -rf "$run.try1"
