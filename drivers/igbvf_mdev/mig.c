@@ -5,19 +5,9 @@
  * What the guest reaches without the mediator seeing it is the interrupt
  * page (0x1000): masks, auto-clear, throttling and vector mapping are
  * saved and written back; pending causes are not read (EICR is
- * read-to-clear on the 82576, and QEMU's model does not even show them),
- * so the destination raises every enabled vector once instead: a spurious
- * interrupt costs the guest a poll, a lost one a stalled queue.
- *
- * "Enabled" includes the vectors the device masked by itself: igbvf runs
- * its vectors with auto-mask (EIAM) and auto-clear (EIAC), so a vector
- * that fired is masked until the guest's poll unmasks it.  If it fired
- * just before the stop, its message may reach the VMM's interrupt
- * controller after the VMM saved it (seen with QEMU 7.2 under TCG: the
- * guest never polled again, its RX vector stayed masked and the ring
- * full of unread packets).  A destination therefore unmasks and raises
- * every auto-masked vector too; a guest already polling takes one
- * spurious interrupt.
+ * read-to-clear on the 82576, and QEMU's model does not even show them).
+ * The core's vfm_eim_resume() turns the vectors on again (eim.c says why
+ * a destination raises each enabled or auto-masked vector once).
  *
  * The PF side of the guest's configuration is rebuilt the way the guest's
  * driver built it: the reset handshake, the MAC the guest uses, then
@@ -76,19 +66,18 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_dev_save);
  */
 void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 {
-	u32 eims = regs[IGBVF_REG_EIMS] & IGBVF_VEC_MASK;
+	const struct vfm_eim eim = {
+		.eims = regs[IGBVF_REG_EIMS],
+		.eiac = regs[IGBVF_REG_EIAC],
+		.eiam = regs[IGBVF_REG_EIAM],
+	};
 	unsigned int i;
 
-	if (restore) {
+	if (restore)
 		for (i = IGBVF_REG_EIAC; i < IGBVF_NR_DEV_REGS; i++)
 			p->wr(p, igbvf_dev_reg_off[i], regs[i]);
-		/* Auto-masked vectors: their last message may be lost. */
-		eims |= regs[IGBVF_REG_EIAC] & regs[IGBVF_REG_EIAM] &
-			IGBVF_VEC_MASK;
-	}
-	p->wr(p, IGBVF_EIMS, eims);
-	if (restore && eims)
-		p->wr(p, IGBVF_EICS, eims);
+	vfm_eim_resume(p, IGBVF_EIMS, IGBVF_EICS, &eim, IGBVF_VEC_MASK,
+		       restore);
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_dev_resume);
 

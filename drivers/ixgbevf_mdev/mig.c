@@ -90,24 +90,19 @@ EXPORT_SYMBOL_IF_KUNIT(ixgbevf_dev_save);
  */
 void ixgbevf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 {
-	u32 eims = regs[IXGBEVF_REG_EIMS] & IXGBEVF_VEC_MASK;
+	const struct vfm_eim eim = {
+		.eims = regs[IXGBEVF_REG_EIMS],
+		.eiac = regs[IXGBEVF_REG_EIAC],
+		.eiam = regs[IXGBEVF_REG_EIAM],
+	};
 	unsigned int i, n = ixgbevf_nr_regs(p->device);
 
-	if (restore) {
+	if (restore)
 		for (i = IXGBEVF_REG_EIAC; i < n; i++)
 			p->wr(p, ixgbevf_dev_reg(i), regs[i]);
-		/*
-		 * ixgbevf runs its vectors with auto-mask and auto-clear, as
-		 * igbvf does: a vector that fired just before the stop may
-		 * have lost its message (igbvf_mdev's mig.c says how); it is
-		 * unmasked and raised too.
-		 */
-		eims |= regs[IXGBEVF_REG_EIAC] & regs[IXGBEVF_REG_EIAM] &
-			IXGBEVF_VEC_MASK;
-	}
-	p->wr(p, IXGBEVF_VTEIMS, eims);
-	if (restore && eims)
-		p->wr(p, IXGBEVF_VTEICS, eims);
+	/* ixgbevf auto-masks its vectors as igbvf does: eim.c. */
+	vfm_eim_resume(p, IXGBEVF_VTEIMS, IXGBEVF_VTEICS, &eim,
+		       IXGBEVF_VEC_MASK, restore);
 }
 EXPORT_SYMBOL_IF_KUNIT(ixgbevf_dev_resume);
 

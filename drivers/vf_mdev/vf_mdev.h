@@ -478,6 +478,22 @@ int vfm_rmbx_replay_reset(struct vfm_port *p, struct vfm_replay *r,
 			  u32 ctrl_off, u32 rst, u32 mbx_off, u32 rsti);
 int vfm_rmbx_replay_mac(struct vfm_port *p, struct vfm_replay *r, u32 set_mac);
 
+/**
+ * struct vfm_eim - the extended interrupt registers of the 82576 and 82599
+ * VFs, as saved at a migration's stop; eim.c
+ * @eims: the interrupt mask (1: enabled)
+ * @eiac: auto-clear: a vector's cause clears when its message is sent
+ * @eiam: auto-mask: a vector masks itself when its message is sent
+ */
+struct vfm_eim {
+	u32 eims;
+	u32 eiac;
+	u32 eiam;
+};
+
+void vfm_eim_resume(struct vfm_port *p, u32 eims_off, u32 eics_off,
+		    const struct vfm_eim *eim, u32 vec_mask, bool restore);
+
 /* The advanced descriptors of the 82576 and 82599 VFs; adv.c. */
 int vfm_adv_decode(const struct vfm_ring_cfg *cfg, const void *desc,
 		   struct vfm_dma_target *t);
