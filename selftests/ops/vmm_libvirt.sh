@@ -253,6 +253,8 @@ if [ -z "$why" ]; then ok nodedev_dumpxml_type; else fail nodedev_dumpxml_type "
 # --- The domain ------------------------------------------------------------------
 # domain_xml TAIL_XML: the guest, its mdev as the admin guide writes it;
 # TAIL_XML goes at the end (the <qemu:override> of enable-migration=on).
+# L2's watchdog_thresh=60: vmm_qemu's L2_CMDLINE says why (a nested TCG
+# vCPU stands still for tens of seconds; the detector measures that).
 domain_xml() {
 	cat << EOF
 <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
@@ -263,7 +265,7 @@ domain_xml() {
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$QDIR/l2.kernel</kernel>
     <initrd>$QDIR/l2.cpio.gz</initrd>
-    <cmdline>console=ttyS0 panic=-1 quiet pci=noearly mitigations=off tsc=reliable vmm.a=02:00:00:00:00:00,10.77.0.2/24 vmm.peer=$PF_IP vmm.count=$COUNT</cmdline>
+    <cmdline>console=ttyS0 panic=-1 quiet pci=noearly mitigations=off tsc=reliable watchdog_thresh=60 vmm.a=02:00:00:00:00:00,10.77.0.2/24 vmm.peer=$PF_IP vmm.count=$COUNT</cmdline>
   </os>
   <features>
     <acpi/>
