@@ -45,9 +45,18 @@ arg() {
 	return 1
 }
 # wait_cmd WORD SECS: wait for WORD on the control channel.
+# Every 30 s without it, the console gets the control port's counters and
+# its interrupt's count (ttyS1 is IRQ 3): if L1 wrote WORD and it never
+# came, they say whether the port received it at all.
 wait_cmd() {
-	local line end=$(($(cut -d. -f1 /proc/uptime) + $2))
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+	local line now t0 end next
+	t0=$(cut -d. -f1 /proc/uptime)
+	end=$((t0 + $2)) next=$((t0 + 30))
+	while now=$(cut -d. -f1 /proc/uptime) && [ "$now" -lt "$end" ]; do
+		if [ "$now" -ge "$next" ]; then
+			echo "l2: waiting for '$1' $((now - t0)) s: ttyS1 $(sed -n 's/^1: //p' /proc/tty/driver/serial); $(grep -E '^ *3:' /proc/interrupts | tr -s ' ')"
+			next=$((now + 30))
+		fi
 		read -t 5 line <&3 || continue
 		line=$(echo "$line" | tr -d '\r')
 		[ "$line" = "$1" ] && return 0

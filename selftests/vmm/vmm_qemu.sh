@@ -354,11 +354,21 @@ def main():
     m.add_argument("-v", "--verbose", action="store_true")
     q = sub.add_parser("quit")
     q.add_argument("sock")
+    h = sub.add_parser("hmp")
+    h.add_argument("sock")
+    h.add_argument("commands", nargs="+")
     a = p.parse_args()
     try:
         if a.what == "migrate":
             return migrate(a)
-        QMP(a.sock, "qemu", False, wait=5).cmd("quit")
+        qmp = QMP(a.sock, "qemu", False, wait=5)
+        if a.what == "hmp":
+            for c in a.commands:
+                print("(qemu) %s" % c)
+                print(qmp.cmd("human-monitor-command", **{"command-line": c}),
+                      end="", flush=True)
+            return 0
+        qmp.cmd("quit")
         return 0
     except (QMPError, OSError, ValueError) as e:
         print("mig status=error error=\"%s\"" % str(e).replace('"', "'"),
@@ -1027,6 +1037,19 @@ mig_run_retry() {
 	mig_run "$1" mdev "$2"
 }
 
+# mig_serial_state I: what QEMU I shows of L2's control port (the second
+# UART, 0x2f8, IRQ 3) and its interrupt controllers, when L2 did not
+# answer on it: whether "stop" sits unread in the UART (LSR bit 0, data
+# ready) or never reached it.  Reading IIR and LSR has side effects; the
+# run is over by then.
+mig_serial_state() {
+	echo "# ${run##*/}: no \"done\" from L2 on QEMU $1; its control port and interrupt controllers:"
+	chroot /host python3 "$QDIR/${run##*/}/vmm_mig.py" hmp "$QDIR/${run##*/}/q$1/qmp.sock" \
+		"i /b 0x2f9" "i /b 0x2fa" "i /b 0x2fb" "i /b 0x2fc" "i /b 0x2fd" \
+		"i /b 0x2fe" "info pic" "info irq" 2>&1 |
+		awk '!/^ +pin / || $2 == 3' | head -n 60 | sed 's/^/#   /'
+}
+
 # mig_vf_mac N MAC: the PF gives VF N (0 or 1, where the migrations go
 # back and forth) MAC, and says so.
 mig_vf_mac() {
@@ -1109,7 +1132,11 @@ mig_run() {
 		fi
 		snap after "$mdevs"
 		mig_send "$mig_cur" stop
-		mig_wait "done" "$DONE_TMO" "$mig_cur" && mig_send "$mig_cur" quit
+		if mig_wait "done" "$DONE_TMO" "$mig_cur"; then
+			mig_send "$mig_cur" quit
+		elif mig_alive "$mig_cur"; then
+			mig_serial_state "$mig_cur"
+		fi
 	fi
 	[ -z "$t_ready" ] || [ -n "$(mig_rec pinging)" ] || mig_send 0 quit
 	mig_end "$mig_cur"
