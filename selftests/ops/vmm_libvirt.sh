@@ -335,10 +335,25 @@ wait_rec() {
 	done
 	return 1
 }
+# send WORD: to the guest's control channel, where the domain runs; the
+# guest acknowledges it ("@l2 got WORD"): without that within 30 s, it is
+# sent again, two more times at most (vmm_qemu's send_acked says why).
 send() {
-	local ctl=ctl
-	[ "$(where)" = dst ] && ctl=ctl2
-	running && timeout 5 sh -c "echo $1 > '$WORK/$ctl.in'"
+	local ctl n=1 t
+	while [ "$n" -le 3 ]; do
+		ctl=ctl
+		[ "$(where)" = dst ] && ctl=ctl2
+		running && timeout 5 sh -c "echo $1 > '$WORK/$ctl.in'" || return 1
+		t=0
+		while [ "$t" -lt 60 ]; do
+			[ -z "$(rec "got $1")" ] || return 0
+			sleep 0.5
+			t=$((t + 1))
+		done
+		echo "# the guest did not acknowledge '$1' within 30 s (attempt $n of 3)"
+		n=$((n + 1))
+	done
+	return 1
 }
 diagnose() {
 	echo "# --- guest console, last 20 lines:"

@@ -19,7 +19,8 @@
 # The second serial port (ttyS1) is the control channel with L1: records
 # "@l2 ..." go out on it; L1 answers "go" after "@l2 ready" (it reads the
 # mdev's counters first), "stop" after "@l2 pinging" in migration mode, and
-# "quit" after "@l2 done". The kernel console and every command's output go
+# "quit" after "@l2 done"; L2 acknowledges each ("@l2 got WORD", wait_cmd).
+# The kernel console and every command's output go
 # to ttyS0. A migration moves the serial ports with the rest: after it, the
 # records reach L1 through the destination QEMU.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -44,22 +45,38 @@ arg() {
 	done
 	return 1
 }
-# wait_cmd WORD SECS: wait for WORD on the control channel.
-# Every 30 s without it, the console gets the control port's counters and
-# its interrupt's count (ttyS1 is IRQ 3): if L1 wrote WORD and it never
-# came, they say whether the port received it at all.
+# wait_cmd WORD SECS: wait for WORD on the control channel, and acknowledge
+# it ("@l2 got WORD"): L1 sends a word again when no acknowledgement comes
+# (once, after a migration, L2's port counted the three bytes of "go" and
+# no line was ever read).  A line that only ends with WORD counts (what
+# came before it is shown); any other line is shown and skipped.  Every
+# 30 s without WORD, the console gets the port's counters, IRQ 3's count
+# (ttyS1's) and how many reads returned without a line: whether the port
+# received anything, and whether reading it fails.
 wait_cmd() {
-	local line now t0 end next
+	local line now t0 end next fails=0
 	t0=$(cut -d. -f1 /proc/uptime)
 	end=$((t0 + $2)) next=$((t0 + 30))
 	while now=$(cut -d. -f1 /proc/uptime) && [ "$now" -lt "$end" ]; do
 		if [ "$now" -ge "$next" ]; then
-			echo "l2: waiting for '$1' $((now - t0)) s: ttyS1 $(sed -n 's/^1: //p' /proc/tty/driver/serial); $(grep -E '^ *3:' /proc/interrupts | tr -s ' ')"
+			echo "l2: waiting for '$1' $((now - t0)) s: ttyS1 $(sed -n 's/^1: //p' /proc/tty/driver/serial); $(grep -E '^ *3:' /proc/interrupts | tr -s ' '); reads without a line: $fails"
 			next=$((now + 30))
 		fi
-		read -t 5 line <&3 || continue
+		line=
+		if ! read -t 5 line <&3; then
+			fails=$((fails + 1))
+			[ -z "$line" ] || echo "l2: a partial line on the control channel: '$line'"
+			continue
+		fi
 		line=$(echo "$line" | tr -d '\r')
-		[ "$line" = "$1" ] && return 0
+		case "$line" in
+		"$1") ;;
+		*"$1") echo "l2: '$1' after other bytes: $(printf %s "$line" | od -An -tx1 | tr -s ' ')" ;;
+		*) echo "l2: while waiting for '$1': '$line' ($(printf %s "$line" | od -An -tx1 | tr -s ' '))"
+		   continue ;;
+		esac
+		rec "got $1"
+		return 0
 	done
 	echo "l2: no '$1' from L1 within $2 s"
 	return 1

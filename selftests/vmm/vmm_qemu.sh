@@ -69,6 +69,7 @@ READY_TMO=${VMM_READY_TMO:-$((150 * $(tr ' ' '\n' < /proc/cmdline |
 	sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300) / 300))}
 DONE_TMO=90
 EXIT_TMO=30
+ACK_TMO=30
 # L2's kernel command line. L2 runs nested in a TCG guest, where its vCPU
 # can stand still for tens of seconds while the rig migrates (one ping
 # reply took 47 s on a starved debug rig, and L2's soft-lockup detector
@@ -540,6 +541,30 @@ new_mdev() {
 	MDEVS="$MDEVS $uuid"
 }
 
+# send_acked WORD ALIVE FIFO REC: write WORD to L2's control channel (FIFO)
+# while the command ALIVE succeeds, and wait for L2's "@l2 got WORD" (read
+# with the function REC); without it within ACK_TMO s, send it again, two
+# more times at most, and say so.  Once, after a migration, L2's port
+# counted the three bytes of "go" and no line ever reached L2's reader
+# (l2_init.sh's wait_cmd shows what L2 reads); a word L2 already took is
+# skipped by it.  Returns 0 once acknowledged.
+send_acked() {
+	local n=1 t
+	while [ "$n" -le 3 ]; do
+		$2 && timeout 5 sh -c "echo $1 > '$3'" || return 1
+		t=0
+		while [ "$t" -lt $((ACK_TMO * 2)) ]; do
+			[ -z "$($4 "got $1")" ] || return 0
+			$2 || return 1
+			sleep 0.5
+			t=$((t + 1))
+		done
+		echo "# ${run##*/}: L2 did not acknowledge '$1' within $ACK_TMO s (attempt $n of 3)"
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # --- One L2 run -------------------------------------------------------------
 # run_l2 NAME QEMU QEMU_OPTS DEVICES APPEND MDEVS: boot L2 with QEMU (a path
 # on the host) and the given -device options; for each UUID in MDEVS read
@@ -558,8 +583,9 @@ wait_rec() {
 	done
 	return 1
 }
-# send WORD: to L2's control channel (a FIFO QEMU holds open).
-send() { alive && timeout 5 sh -c "echo $1 > '$run/ctl.in'"; }
+# send WORD: to L2's control channel (a FIFO QEMU holds open), acknowledged
+# (send_acked).
+send() { send_acked "$1" alive "$run/ctl.in" rec; }
 snap() {
 	local u
 	for u in $2; do
@@ -636,17 +662,18 @@ l1_vfio_log() {
 # l2_reset_silently DIR RC: the L2 whose files are in DIR (console.log,
 # qemu.log, ctl.out) was reset by nothing anyone can name.  Its QEMU, which
 # exited with RC, exited by itself with 0 (-no-reboot turns a guest reset
-# into an exit) after L2 reached /init but before it recorded "done" or an
-# error (L2 powers off only after one of them); its console holds no
-# kernel report, QEMU printed nothing, and L1's kernel said nothing about
-# vfmdev, VFIO or the IOMMU.  Seen twice in the rig, each time with an
-# empty console: in the vfio-pci baseline (no vfmdev anywhere in it) after
-# its first pings, and on QEMU 7.2 before any migration.  The nested
-# emulator, as with the occasional death of L1 itself.
+# into an exit) before L2 recorded "done" or an error (L2 powers off only
+# after one of them); its console holds no kernel report, QEMU printed
+# nothing, and L1's kernel said nothing about vfmdev, VFIO or the IOMMU.
+# Seen three times in the rig, each time with an empty console: in the
+# vfio-pci baseline (no vfmdev anywhere in it) after its first pings, on
+# QEMU 7.2 before any migration, and on the debug kernel before L2's
+# /init ran.  The nested emulator, as with the occasional death of L1
+# itself.
 l2_reset_silently() {
 	local r
+	[ "$2" = 0 ] || return 1
 	r=$(tr -d '\r' < "$1/ctl.out" 2>/dev/null | grep '^@l2 ')
-	[ "$2" = 0 ] && echo "$r" | grep -q '^@l2 boot' || return 1
 	! echo "$r" | grep -qE '^@l2 (done|error)' || return 1
 	[ ! -s "$1/qemu.log" ] || return 1
 	! tr -d '\r' < "$1/console.log" |
@@ -662,7 +689,7 @@ run_l2_retry() {
 	l2_retried=
 	run_l2 "$@"
 	l2_reset_silently "$run" "$qrc" || return 0
-	l2_retried="L2 reset itself after $(tr -d '\r' < "$run/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80) (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
+	l2_retried="L2 reset itself after $(tr -d '\r' < "$run/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80 | grep . || echo "no record") (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
 	echo "# $1: RETRY: $l2_retried"
 	echo "# $1: RETRY: the whole run once more (first attempt in ${run##*/}.try1)"
 	rm -rf "$run.try1"
@@ -925,7 +952,8 @@ mig_wait() {
 	done
 	return 1
 }
-mig_send() { mig_alive "$1" && timeout 5 sh -c "echo $2 > '$run/q$1/ctl.in'"; }
+# mig_send I WORD: send WORD to L2 through QEMU I, acknowledged (send_acked).
+mig_send() { send_acked "$2" "mig_alive $1" "$run/q$1/ctl.in" mig_rec; }
 # mig_end I: QEMU I gone, within EXIT_TMO s or killed.
 mig_end() {
 	local t=0 p
@@ -992,7 +1020,7 @@ mig_broken_channel() {
 	! echo "$q" | grep -qi 'vfio' || return 1
 	[ -z "$(l1_vfio_log)" ] || return 1
 	if [ "$mig_done" = 0 ] && l2_reset_silently "$run/q0" "$mig_rc0"; then
-		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(tr -d '\r' < "$run/q0/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80) (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
+		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(tr -d '\r' < "$run/q0/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80 | grep . || echo "no record") (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
 		return 0
 	fi
 	[ -n "$t_ready" ] || return 1
