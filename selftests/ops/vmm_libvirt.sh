@@ -55,11 +55,14 @@ WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
 DOM=vfmdev-l2
+# The rig's per-program limit, vfmdev.tmo, is 300 s times its slowness
+# factor (a debug kernel's is larger); the waits on the guest grow with it.
+RIG_TMO=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300)
 # Domain running to guest ready: 240 s (loaded machine: 90 s seen), more
-# on a slow rig kernel (vfmdev.tmo is 300 s times its slowness factor).
-READY_TMO=${VMM_READY_TMO:-$((240 * $(tr ' ' '\n' < /proc/cmdline |
-	sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300) / 300))}
-DONE_TMO=90
+# on a slow rig kernel.
+READY_TMO=${VMM_READY_TMO:-$((240 * RIG_TMO / 300))}
+# "go" to the guest's "done": 90 s, more on a slow rig kernel.
+DONE_TMO=$((90 * RIG_TMO / 300))
 LV_DIRS="etc/libvirt var/lib/libvirt var/cache/libvirt var/log/libvirt"
 
 [ -n "$VFMDEV_PF" ] || { [ -f /run/vfmdev.env ] && . /run/vfmdev.env; }

@@ -63,11 +63,14 @@ QDIR=/tmp/vmm_qemu		# as QEMU sees it, inside chroot /host
 WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
-# QEMU start to L2 ready: 150 s, more on a slow rig kernel (the rig's
-# per-program limit, vfmdev.tmo, is 300 s times its slowness factor).
-READY_TMO=${VMM_READY_TMO:-$((150 * $(tr ' ' '\n' < /proc/cmdline |
-	sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300) / 300))}
-DONE_TMO=90
+# The rig's per-program limit, vfmdev.tmo, is 300 s times its slowness
+# factor (a debug kernel's is larger); the waits on L2 grow with it.
+RIG_TMO=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300)
+# QEMU start to L2 ready: 150 s, more on a slow rig kernel.
+READY_TMO=${VMM_READY_TMO:-$((150 * RIG_TMO / 300))}
+# "go" to L2's "done" (30 pings, a second apart) and "stop" to "done":
+# 90 s, more on a slow rig kernel (a loaded debug rig took over 90 s).
+DONE_TMO=$((90 * RIG_TMO / 300))
 EXIT_TMO=30
 ACK_TMO=30
 # L2's kernel command line. L2 runs nested in a TCG guest, where its vCPU
