@@ -685,6 +685,20 @@ l2_reset_silently() {
 	[ -z "$(l1_vfio_log)" ]
 }
 
+# last_rec DIR: L2's last record in DIR/ctl.out (80 characters at most).
+last_rec() {
+	tr -d '\r' 2>/dev/null < "$1/ctl.out" | grep '^@l2 ' | tail -n 1 |
+		cut -c1-80 | grep . || echo "no record"
+}
+
+# set_aside NAME: before run NAME goes once more, its first attempt moves
+# to $run.try1, and the log says so (run_l2_retry, mig_run_retry).
+set_aside() {
+	echo "# $1: RETRY: nothing from VFIO or vfmdev; the whole run once more (first attempt in ${run##*/}.try1)"
+	rm -rf "$run.try1"
+	mv "$run" "$run.try1"
+}
+
 # run_l2_retry NAME ...: run_l2, and once more, loudly, if L2 was reset
 # silently (l2_reset_silently); the first attempt stays in $run.try1 and
 # check_boot names it (l2_retried).
@@ -692,11 +706,9 @@ run_l2_retry() {
 	l2_retried=
 	run_l2 "$@"
 	l2_reset_silently "$run" "$qrc" || return 0
-	l2_retried="L2 reset itself after $(tr -d '\r' < "$run/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80 | grep . || echo "no record") (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
+	l2_retried="L2 reset itself after $(last_rec "$run") (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
 	echo "# $1: RETRY: $l2_retried"
-	echo "# $1: RETRY: the whole run once more (first attempt in ${run##*/}.try1)"
-	rm -rf "$run.try1"
-	mv "$run" "$run.try1"
+	set_aside "$1"
 	run_l2 "$@"
 }
 
@@ -1023,7 +1035,7 @@ mig_broken_channel() {
 	! echo "$q" | grep -qi 'vfio' || return 1
 	[ -z "$(l1_vfio_log)" ] || return 1
 	if [ "$mig_done" = 0 ] && l2_reset_silently "$run/q0" "$mig_rc0"; then
-		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(tr -d '\r' < "$run/q0/ctl.out" | grep '^@l2 ' | tail -n 1 | cut -c1-80 | grep . || echo "no record") (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
+		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(last_rec "$run/q0") (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
 		return 0
 	fi
 	[ -n "$t_ready" ] || return 1
@@ -1062,9 +1074,7 @@ mig_run_retry() {
 	mig_broken_channel "$2" || return 0
 	mig_retried=$mig_broken
 	echo "# $1: RETRY: $mig_retried; QEMU said: $(cat "$run"/q*/qemu.log | tr '\n' ' ' | cut -c1-400)"
-	echo "# $1: RETRY: nothing from VFIO or vfmdev; the whole run once more (first attempt in ${run##*/}.try1)"
-	rm -rf "$run.try1"
-	mv "$run" "$run.try1"
+	set_aside "$1"
 	mig_run "$1" mdev "$2"
 }
 
