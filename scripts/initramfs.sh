@@ -15,7 +15,9 @@
 #   /vfmdev/modules/        vfmdev's modules (out/KERNEL/stage/modules)
 #   /vfmdev/tests/          test programs (out/KERNEL/stage/tests)
 #   /vfmdev/l2/             the nested guest of selftests/vmm/ (initramfs
-#                           and kernel path, scripts/l2-initramfs.sh)
+#                           and kernel path) and the rig's side of the
+#                           nested-VMM programs (l1_lib.sh),
+#                           scripts/l2-initramfs.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,9 +90,9 @@ done
 depmod -b "$root" "$KREL"
 
 # The nested guest's initramfs and env (selftests/vmm).
-if [ -f "$l2/initramfs.cpio.gz" ] && [ -f "$l2/env" ]; then
+if [ -f "$l2/initramfs.cpio.gz" ] && [ -f "$l2/env" ] && [ -f "$l2/l1_lib.sh" ]; then
 	mkdir -p "$root/vfmdev/l2"
-	cp "$l2/initramfs.cpio.gz" "$l2/env" "$root/vfmdev/l2/"
+	cp "$l2/initramfs.cpio.gz" "$l2/env" "$l2/l1_lib.sh" "$root/vfmdev/l2/"
 fi
 
 # The rig's own scripts.

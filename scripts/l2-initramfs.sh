@@ -13,8 +13,10 @@
 #   env                 L2_KIMAGE (KERNEL's image: L2 boots the same kernel
 #                       as the rig, read through the host root at /host) and
 #                       QEMU72 (the extracted QEMU 7.2 of scripts/deps.sh)
+#   l1_lib.sh           selftests/vmm/l1_lib.sh, what vmm_qemu and
+#                       vmm_libvirt share on the rig's side
 #
-# Rebuilt only when an input changed.
+# The initramfs and env are rebuilt only when an input changed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +30,9 @@ KMODS="igbvf virtio_net"
 HOST_BINS="/usr/sbin/ip"
 [ -f "$init" ] || die "l2-initramfs: no $init"
 mkdir -p "$out"
+# The rig's side of the nested-VMM programs (sourced by vmm_qemu and
+# vmm_libvirt): beside L2's initramfs, always current.
+install -m 644 "$VFMDEV_TOP/selftests/vmm/l1_lib.sh" "$out/l1_lib.sh"
 
 inputs() {
 	echo "$KNAME $KREL $KMODROOT $KIMAGE $KMODS $HOST_BINS $VFMDEV_CACHE"

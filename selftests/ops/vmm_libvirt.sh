@@ -55,14 +55,7 @@ WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
 DOM=vfmdev-l2
-# The rig's per-program limit, vfmdev.tmo, is 300 s times its slowness
-# factor (a debug kernel's is larger); the waits on the guest grow with it.
-RIG_TMO=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300)
-# Domain running to guest ready: 240 s (loaded machine: 90 s seen), more
-# on a slow rig kernel.
-READY_TMO=${VMM_READY_TMO:-$((240 * RIG_TMO / 300))}
-# "go" to the guest's "done": 90 s, more on a slow rig kernel.
-DONE_TMO=$((90 * RIG_TMO / 300))
+LV_LOG=/host/var/log/libvirt/qemu/$DOM.log	# libvirt's log of its QEMU
 LV_DIRS="etc/libvirt var/lib/libvirt var/cache/libvirt var/log/libvirt"
 
 [ -n "$VFMDEV_PF" ] || { [ -f /run/vfmdev.env ] && . /run/vfmdev.env; }
@@ -98,9 +91,6 @@ fail_rest() {
 	echo "# Totals: pass:$((n - nfail)) fail:$nfail"
 	exit 1
 }
-uptime_s() { cut -d' ' -f1 /proc/uptime; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 grep -q ' /host 9p ' /proc/mounts || skip_all "the host root is not shared (rig.sh --hostroot)"
 [ -c /dev/kvm ] || skip_all "no /dev/kvm in the rig (kvm_amd not loaded)"
 [ -x /host/usr/sbin/libvirtd ] && [ -x /host/usr/bin/virsh ] ||
@@ -159,10 +149,19 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # --- The nested guest's files, the VF, the mdev -----------------------------
-if [ ! -f "$L2DIR/initramfs.cpio.gz" ] || [ ! -f "$L2DIR/env" ]; then
+if [ ! -f "$L2DIR/initramfs.cpio.gz" ] || [ ! -f "$L2DIR/env" ] ||
+   [ ! -f "$L2DIR/l1_lib.sh" ]; then
 	fail_rest "no L2 initramfs at $L2DIR (scripts/l2-initramfs.sh)" libvirtd_start
 fi
 . "$L2DIR/env"
+# What vmm_qemu shares (selftests/vmm/l1_lib.sh): the rig's clock and
+# slowness (rig_secs), send_acked, l2_reset_silently.
+. "$L2DIR/l1_lib.sh"
+# Domain running to guest ready: 240 s (loaded machine: 90 s seen), more
+# on a slow rig kernel.
+READY_TMO=${VMM_READY_TMO:-$(rig_secs 240)}
+# "go" to the guest's "done": 90 s, more on a slow rig kernel.
+DONE_TMO=$(rig_secs 90)
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cp "$L2DIR/initramfs.cpio.gz" "$WORK/l2.cpio.gz"
@@ -338,55 +337,81 @@ wait_rec() {
 	done
 	return 1
 }
-# send WORD: to the guest's control channel, where the domain runs; the
-# guest acknowledges it ("@l2 got WORD"): without that within 30 s, it is
-# sent again, two more times at most (vmm_qemu's send_acked says why).
+# send WORD: to the guest's control channel, where the domain runs,
+# acknowledged (send_acked).
 send() {
-	local ctl n=1 t
-	while [ "$n" -le 3 ]; do
-		ctl=ctl
-		[ "$(where)" = dst ] && ctl=ctl2
-		running && timeout 5 sh -c "echo $1 > '$WORK/$ctl.in'" || return 1
-		t=0
-		while [ "$t" -lt 60 ]; do
-			[ -z "$(rec "got $1")" ] || return 0
-			sleep 0.5
-			t=$((t + 1))
-		done
-		echo "# the guest did not acknowledge '$1' within 30 s (attempt $n of 3)"
-		n=$((n + 1))
-	done
-	return 1
+	local ctl=ctl
+	[ "$(where)" = dst ] && ctl=ctl2
+	send_acked "the guest" "$1" running "$WORK/$ctl.in" rec
 }
 diagnose() {
 	echo "# --- guest console, last 20 lines:"
 	cat "$WORK/console.log" "$WORK/console2.log" 2>/dev/null | tr -d '\r' | grep -v '^$' |
 		tail -n 20 | sed 's/^/#   /'
 	echo "# --- libvirt's QEMU logs:"
-	tail -n 15 "/host/var/log/libvirt/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   src: /'
+	tail -n 15 "$LV_LOG" 2>/dev/null | sed 's/^/#   src: /'
 	tail -n 15 "/host$DST_DIR/log/qemu/$DOM.log" 2>/dev/null | sed 's/^/#   dst: /'
+}
+
+# lv_qemu_log: libvirt's log of the domain's QEMU on the source, from the
+# end of the last start_domain on.
+lv_qemu_log() { tail -n +$((lv_lines + 1)) "$LV_LOG" 2>/dev/null; }
+# domain_reset_silently SINCE: the domain, started at uptime SINCE, runs
+# nowhere; libvirt stopped it for a guest reset (on_reboot destroy: it ends
+# QEMU, with SIGTERM when QEMU does not exit by itself, and logs
+# "reason=shutdown"), QEMU said nothing else once running, and the guest
+# was reset by nothing anyone can name (l2_reset_silently).
+domain_reset_silently() {
+	local log
+	! running || return 1
+	log=$(lv_qemu_log)
+	echo "$log" | grep -q 'shutting down, reason=shutdown' || return 1
+	! echo "$log" | grep 'qemu-system-x86_64: ' |
+		grep -qv 'terminating on signal 15 from pid [0-9]* (/usr/sbin/libvirtd)' || return 1
+	l2_reset_silently "$1" "$WORK/ctl.out" "$WORK/console.log"
+}
+# start_domain: virsh create, on a fresh control channel; $out is what
+# virsh said, $t0 when it began, $lv_lines the length of QEMU's log then.
+start_domain() {
+	local rc=0
+	: > "$WORK/ctl.out"
+	: > "$WORK/ctl2.out"
+	t0=$(uptime_s)
+	out=$(virsh create "$QDIR/domain.xml" 2>&1) || rc=$?
+	lv_lines=$(cat "$LV_LOG" 2>/dev/null | wc -l)
+	return $rc
 }
 
 domain_xml "$OVERRIDE" > "$WORK/domain.xml"
 mkfifo "$WORK/ctl.in" "$WORK/ctl2.in"
-: > "$WORK/ctl.out"
-: > "$WORK/ctl2.out"
-t0=$(uptime_s)
-if out=$(virsh create "$QDIR/domain.xml" 2>&1); then
+if start_domain; then
 	ok domain_start "$(echo "$out" | head -n 1) after $(secs "$t0" "$(uptime_s)") s"
 else
 	diagnose
 	fail_rest "virsh create: $out" domain_start
 fi
 
-if wait_rec ready "$READY_TMO"; then
-	r=$(rec "link a ")
-	ok l2_igbvf_link "${r#@l2 } ($(rec 'netdev a' | sed 's/^@l2 netdev a //')), ready after $(secs "$t0" "$(uptime_s)") s"
-else
+# A guest reset silently before it got ready (domain_reset_silently) is
+# started once more, loudly; the first attempt's console and records stay
+# in $QDIR/try1 while the program runs, and in the log above the RETRY.
+retried=
+while ! wait_rec ready "$READY_TMO"; do
 	diagnose
 	r=$(rec error)
+	if [ -z "$retried" ] && domain_reset_silently "$t0"; then
+		retried="the guest reset itself after $(l2_last_rec "$WORK/ctl.out") (libvirt destroyed the domain on the reset; nothing from QEMU, no kernel report on the guest's console, nothing from VFIO or vfmdev)"
+		echo "# l2_igbvf_link: RETRY: $retried; the domain once more (first attempt in $QDIR/try1)"
+		rm -rf "$WORK/try1"
+		mkdir "$WORK/try1"
+		mv "$WORK/console.log" "$WORK/ctl.out" "$WORK/try1/" 2>/dev/null
+		start_domain || fail_rest "virsh create, once more: $out" l2_igbvf_link
+		continue
+	fi
+	running || fail_rest "the domain stopped before the guest got ready${r:+: $r}" l2_igbvf_link
 	fail_rest "the guest did not get ready within $READY_TMO s${r:+: $r}" l2_igbvf_link
-fi
+done
+r=$(rec "link a ")
+ok l2_igbvf_link "${r#@l2 } ($(rec 'netdev a' | sed 's/^@l2 netdev a //')), ready after $(secs "$t0" "$(uptime_s)") s${retried:+; RETRIED once, the first attempt: $retried}"
 
 # --- Live migration to a second libvirtd ----------------------------------------
 # Its configuration: the first one's, with its own socket directory and host

@@ -63,16 +63,6 @@ QDIR=/tmp/vmm_qemu		# as QEMU sees it, inside chroot /host
 WORK=/host$QDIR			# tmpfs in the rig
 PF_IP=10.77.0.1
 COUNT=10
-# The rig's per-program limit, vfmdev.tmo, is 300 s times its slowness
-# factor (a debug kernel's is larger); the waits on L2 grow with it.
-RIG_TMO=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vfmdev\.tmo=//p' | grep . || echo 300)
-# QEMU start to L2 ready: 150 s, more on a slow rig kernel.
-READY_TMO=${VMM_READY_TMO:-$((150 * RIG_TMO / 300))}
-# "go" to L2's "done" (30 pings, a second apart) and "stop" to "done":
-# 90 s, more on a slow rig kernel (a loaded debug rig took over 90 s).
-DONE_TMO=$((90 * RIG_TMO / 300))
-EXIT_TMO=30
-ACK_TMO=30
 # L2's kernel command line. L2 runs nested in a TCG guest, where its vCPU
 # can stand still for tens of seconds while the rig migrates (one ping
 # reply took 47 s on a starved debug rig, and L2's soft-lockup detector
@@ -389,6 +379,20 @@ if [ "$mode" = helper ]; then
 	exit 0
 fi
 
+# What vmm_libvirt shares (selftests/vmm/l1_lib.sh): the rig's clock and
+# slowness (rig_secs), send_acked, l2_reset_silently.
+if [ ! -f "$L2DIR/l1_lib.sh" ]; then
+	echo "vmm_qemu: no $L2DIR/l1_lib.sh (scripts/l2-initramfs.sh failed or did not run)" >&2
+	exit 1
+fi
+. "$L2DIR/l1_lib.sh"
+# QEMU start to L2 ready: 150 s, more on a slow rig kernel.
+READY_TMO=${VMM_READY_TMO:-$(rig_secs 150)}
+# "go" to L2's "done" (30 pings, a second apart) and "stop" to "done":
+# 90 s, more on a slow rig kernel (a loaded debug rig took over 90 s).
+DONE_TMO=$(rig_secs 90)
+EXIT_TMO=30
+
 # Only the runs named by vmm_qemu.only= on the kernel command line.
 only=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^vmm_qemu\.only=//p')
 # selected PREFIX: whether the run PREFIX runs.
@@ -409,8 +413,6 @@ fail() {
 	echo "not ok $n $1"
 }
 diag() { echo "$*" | sed 's/^/# /'; }
-uptime_s() { cut -d' ' -f1 /proc/uptime; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # The current run's files (set by run_l2).
 run=
@@ -544,30 +546,6 @@ new_mdev() {
 	MDEVS="$MDEVS $uuid"
 }
 
-# send_acked WORD ALIVE FIFO REC: write WORD to L2's control channel (FIFO)
-# while the command ALIVE succeeds, and wait for L2's "@l2 got WORD" (read
-# with the function REC); without it within ACK_TMO s, send it again, two
-# more times at most, and say so.  Once, after a migration, L2's port
-# counted the three bytes of "go" and no line ever reached L2's reader
-# (l2_init.sh's wait_cmd shows what L2 reads); a word L2 already took is
-# skipped by it.  Returns 0 once acknowledged.
-send_acked() {
-	local n=1 t
-	while [ "$n" -le 3 ]; do
-		$2 && timeout 5 sh -c "echo $1 > '$3'" || return 1
-		t=0
-		while [ "$t" -lt $((ACK_TMO * 2)) ]; do
-			[ -z "$($4 "got $1")" ] || return 0
-			$2 || return 1
-			sleep 0.5
-			t=$((t + 1))
-		done
-		echo "# ${run##*/}: L2 did not acknowledge '$1' within $ACK_TMO s (attempt $n of 3)"
-		n=$((n + 1))
-	done
-	return 1
-}
-
 # --- One L2 run -------------------------------------------------------------
 # run_l2 NAME QEMU QEMU_OPTS DEVICES APPEND MDEVS: boot L2 with QEMU (a path
 # on the host) and the given -device options; for each UUID in MDEVS read
@@ -588,7 +566,7 @@ wait_rec() {
 }
 # send WORD: to L2's control channel (a FIFO QEMU holds open), acknowledged
 # (send_acked).
-send() { send_acked "$1" alive "$run/ctl.in" rec; }
+send() { send_acked "${run##*/}" "$1" alive "$run/ctl.in" rec; }
 snap() {
 	local u
 	for u in $2; do
@@ -654,42 +632,17 @@ run_l2() {
 	tr -d '\r' < "$run/console.log" | grep -v '^$' | sed 's/^/#   /'
 }
 
-# l1_vfio_log: what L1's kernel said at warning level or worse about
-# vfmdev, VFIO or the IOMMU since the run began ($run_t0).
-l1_vfio_log() {
-	dmesg -r | awk -v t="$run_t0" '/^<[0-4]>/ {
-		s = $0; sub(/^<[0-9]+>\[ */, "", s); if (s + 0 >= t) print }' |
-		grep -Ei 'vf_mdev|igbvf_mdev|vfio|dmar|iommu'
+# qemu_reset_silently DIR RC: the L2 whose files are in DIR (console.log,
+# qemu.log, ctl.out) was reset by nothing anyone can name
+# (l2_reset_silently): its QEMU exited by itself with RC 0 (-no-reboot turns
+# a guest reset into an exit) and printed nothing.
+qemu_reset_silently() {
+	[ "$2" = 0 ] && [ ! -s "$1/qemu.log" ] &&
+		l2_reset_silently "$run_t0" "$1/ctl.out" "$1/console.log"
 }
 
-# l2_reset_silently DIR RC: the L2 whose files are in DIR (console.log,
-# qemu.log, ctl.out) was reset by nothing anyone can name.  Its QEMU, which
-# exited with RC, exited by itself with 0 (-no-reboot turns a guest reset
-# into an exit) before L2 recorded "done" or an error (L2 powers off only
-# after one of them); its console holds no kernel report, QEMU printed
-# nothing, and L1's kernel said nothing about vfmdev, VFIO or the IOMMU.
-# Seen three times in the rig, each time with an empty console: in the
-# vfio-pci baseline (no vfmdev anywhere in it) after its first pings, on
-# QEMU 7.2 before any migration, and on the debug kernel before L2's
-# /init ran.  The nested emulator, as with the occasional death of L1
-# itself.
-l2_reset_silently() {
-	local r
-	[ "$2" = 0 ] || return 1
-	r=$(tr -d '\r' < "$1/ctl.out" 2>/dev/null | grep '^@l2 ')
-	! echo "$r" | grep -qE '^@l2 (done|error)' || return 1
-	[ ! -s "$1/qemu.log" ] || return 1
-	! tr -d '\r' < "$1/console.log" |
-		grep -qE 'Kernel panic|BUG:|Oops|WARNING:|Call Trace|general protection|segfault' ||
-		return 1
-	[ -z "$(l1_vfio_log)" ]
-}
-
-# last_rec DIR: L2's last record in DIR/ctl.out (80 characters at most).
-last_rec() {
-	tr -d '\r' 2>/dev/null < "$1/ctl.out" | grep '^@l2 ' | tail -n 1 |
-		cut -c1-80 | grep . || echo "no record"
-}
+# last_rec DIR: L2's last record in DIR/ctl.out.
+last_rec() { l2_last_rec "$1/ctl.out"; }
 
 # set_aside NAME: before run NAME goes once more, its first attempt moves
 # to $run.try1, and the log says so (run_l2_retry, mig_run_retry).
@@ -700,12 +653,12 @@ set_aside() {
 }
 
 # run_l2_retry NAME ...: run_l2, and once more, loudly, if L2 was reset
-# silently (l2_reset_silently); the first attempt stays in $run.try1 and
+# silently (qemu_reset_silently); the first attempt stays in $run.try1 and
 # check_boot names it (l2_retried).
 run_l2_retry() {
 	l2_retried=
 	run_l2 "$@"
-	l2_reset_silently "$run" "$qrc" || return 0
+	qemu_reset_silently "$run" "$qrc" || return 0
 	l2_retried="L2 reset itself after $(last_rec "$run") (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
 	echo "# $1: RETRY: $l2_retried"
 	set_aside "$1"
@@ -767,7 +720,7 @@ check_clean() {
 	k=$(rec "klog warnings=")
 	k=${k#*warnings=}
 	k=${k%% *}
-	l1_vfio_log > "$run/l1klog"
+	l1_vfio_log "$run_t0" > "$run/l1klog"
 	l=$(grep -c . "$run/l1klog")
 	if [ -z "$k" ]; then
 		fail "$1" "L2 did not report its kernel log (it did not finish)"
@@ -968,7 +921,7 @@ mig_wait() {
 	return 1
 }
 # mig_send I WORD: send WORD to L2 through QEMU I, acknowledged (send_acked).
-mig_send() { send_acked "$2" "mig_alive $1" "$run/q$1/ctl.in" mig_rec; }
+mig_send() { send_acked "${run##*/}" "$2" "mig_alive $1" "$run/q$1/ctl.in" mig_rec; }
 # mig_end I: QEMU I gone, within EXIT_TMO s or killed.
 mig_end() {
 	local t=0 p
@@ -1006,7 +959,7 @@ l1_gap() {
 }
 
 # mig_broken_channel ROUNDS (what broke in $mig_broken): L2 was reset
-# silently on QEMU 0 before any migration completed (l2_reset_silently).
+# silently on QEMU 0 before any migration completed (qemu_reset_silently).
 #
 # Or: the run did not
 # complete its migrations, and the one that failed broke in QEMU's own
@@ -1033,8 +986,8 @@ mig_broken_channel() {
 	q=$(cat "$run"/q*/qemu.log 2>/dev/null |
 		grep -v "doesn't support device and IOMMU dirty tracking")
 	! echo "$q" | grep -qi 'vfio' || return 1
-	[ -z "$(l1_vfio_log)" ] || return 1
-	if [ "$mig_done" = 0 ] && l2_reset_silently "$run/q0" "$mig_rc0"; then
+	[ -z "$(l1_vfio_log "$run_t0")" ] || return 1
+	if [ "$mig_done" = 0 ] && qemu_reset_silently "$run/q0" "$mig_rc0"; then
 		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(last_rec "$run/q0") (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
 		return 0
 	fi
@@ -1325,7 +1278,7 @@ check_mig_clean() {
 	k=$(mig_rec "klog warnings=")
 	k=${k#*warnings=}
 	k=${k%% *}
-	l1_vfio_log > "$run/l1klog"
+	l1_vfio_log "$run_t0" > "$run/l1klog"
 	l=$(grep -c . "$run/l1klog")
 	if [ -z "$k" ]; then
 		fail "$1" "L2 did not report its kernel log (it did not finish)"
