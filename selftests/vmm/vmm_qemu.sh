@@ -580,6 +580,7 @@ run_l2() {
 	mkdir -p "$run"
 	mkfifo "$run/ctl.in"
 	: > "$run/ctl.out"
+	write_helper > "$run/vmm_mig.py"
 	run_t0=$(uptime_s)
 	echo "# $name: chroot /host ${qemu##*/} ... $devs"
 	# Word splitting of the option strings is intended (no spaces in values).
@@ -591,6 +592,7 @@ run_l2() {
 		-kernel "$QDIR/l2.kernel" -initrd "$QDIR/l2.cpio.gz" \
 		-append "$L2_CMDLINE $append" \
 		-serial "file:$QDIR/$name/console.log" -serial "pipe:$QDIR/$name/ctl" \
+		-qmp "unix:$QDIR/$name/qmp.sock,server=on,wait=off" \
 		$devs > "$run/qemu.log" 2>&1 < /dev/null &
 	qpid=$!
 	t_boot= t_ready= t_done= qrc=
@@ -607,6 +609,7 @@ run_l2() {
 			fi
 		fi
 	fi
+	[ -n "$t_boot" ] || ! alive || l2_cpu_state "$run"
 	# L2 powers off after "quit"; otherwise it is stopped here.
 	t=0
 	while alive && [ "$t" -lt $((EXIT_TMO * 2)) ]; do
@@ -632,13 +635,47 @@ run_l2() {
 	tr -d '\r' < "$run/console.log" | grep -v '^$' | sed 's/^/#   /'
 }
 
+# qemu_said DIR: what the QEMU whose files are in DIR printed, but for QEMU
+# 10's note that an mdev without DMA logging uses the container's dirty
+# tracking (expected, not a complaint).
+qemu_said() {
+	grep -v "doesn't support device and IOMMU dirty tracking" "$1/qemu.log" 2>/dev/null
+}
+
 # qemu_reset_silently DIR RC: the L2 whose files are in DIR (console.log,
 # qemu.log, ctl.out) was reset by nothing anyone can name
 # (l2_reset_silently): its QEMU exited by itself with RC 0 (-no-reboot turns
-# a guest reset into an exit) and printed nothing.
+# a guest reset into an exit) and said nothing (qemu_said).
 qemu_reset_silently() {
-	[ "$2" = 0 ] && [ ! -s "$1/qemu.log" ] &&
+	[ "$2" = 0 ] && [ -z "$(qemu_said "$1")" ] &&
 		l2_reset_silently "$run_t0" "$1/ctl.out" "$1/console.log"
+}
+
+# l2_cpu_state DIR: where the vCPU of the L2 whose files are in DIR is,
+# through its QEMU's monitor (qmp.sock), when L2 did not reach /init in
+# time: its registers' first lines, in $run/cpu.txt and on one line.
+l2_cpu_state() {
+	chroot /host python3 "$QDIR/${run##*/}/vmm_mig.py" hmp "$QDIR/${1#"$WORK"/}/qmp.sock" \
+		"info cpus" "info registers" > "$1/cpu.txt" 2>&1
+	echo "# ${1##*/}: L2 did not reach /init; its vCPU: $(grep -E 'CPU #0|^[RE]AX|^[RE]IP|^CR0' "$1/cpu.txt" |
+		tr -s ' \n' ' ' | cut -c1-400)"
+}
+
+# qemu_hung_before_init DIR RC: the L2 whose files are in DIR stood still
+# before its /init ran, and nothing says why: no record, an empty console
+# (L2 boots quiet: a kernel report would show), its QEMU, killed at the
+# wait's end (RC: killed, or 137 for a migration run's QEMU), printed nothing, and L1's kernel said nothing about
+# vfmdev, VFIO or the IOMMU, nor about a task blocked in one (its
+# hung-task report).  Before /init, vfmdev only answers L2's PCI
+# enumeration (config space, BAR sizing).  Seen once, on the debug
+# kernel, in the same run as a silent reset of the vfio-pci baseline's L2
+# before /init (qemu_reset_silently).
+qemu_hung_before_init() {
+	case "$2" in killed|137) ;; *) return 1 ;; esac
+	[ -z "$(l2_last_rec "$1/ctl.out" | grep '^@l2')" ] &&
+		[ -z "$(tr -d '\r\n' < "$1/console.log" 2>/dev/null)" ] &&
+		[ -z "$(qemu_said "$1")" ] && [ -z "$(l1_vfio_log "$run_t0")" ] &&
+		! dmesg | grep -q 'blocked for more than'
 }
 
 # last_rec DIR: L2's last record in DIR/ctl.out.
@@ -653,13 +690,19 @@ set_aside() {
 }
 
 # run_l2_retry NAME ...: run_l2, and once more, loudly, if L2 was reset
-# silently (qemu_reset_silently); the first attempt stays in $run.try1 and
+# silently (qemu_reset_silently) or stood still before /init
+# (qemu_hung_before_init); the first attempt stays in $run.try1 and
 # check_boot names it (l2_retried).
 run_l2_retry() {
 	l2_retried=
 	run_l2 "$@"
-	qemu_reset_silently "$run" "$qrc" || return 0
-	l2_retried="L2 reset itself after $(last_rec "$run") (QEMU exit 0, empty QEMU log, no kernel report on L2's console, nothing from VFIO or vfmdev)"
+	if qemu_reset_silently "$run" "$qrc"; then
+		l2_retried="L2 reset itself after $(last_rec "$run") (QEMU exit 0, nothing from QEMU, no kernel report on L2's console, nothing from VFIO or vfmdev)"
+	elif qemu_hung_before_init "$run" "$qrc"; then
+		l2_retried="L2 stood still before /init for $READY_TMO s (empty console, nothing from QEMU, nothing from VFIO or vfmdev, no blocked task in L1)"
+	else
+		return 0
+	fi
 	echo "# $1: RETRY: $l2_retried"
 	set_aside "$1"
 	run_l2 "$@"
@@ -971,24 +1014,28 @@ l1_gap() {
 # occasional death of L1 itself.
 #
 # Or: every migration completed and L2 answered L1's pings to the end
-# (the last second of them), but it never answered "stop" on its serial
-# control channel (no "@l2 mping" record).  Seen once in a stock run of
-# qemu10_migrate (L1's pings: 485 sent, 6 lost, none at the end; L2 said
-# nothing more on either serial port), never in the runs before or after
-# it: the destination's serial port lost its interrupt across the
-# migration, as far as anything shows.  The device under test carried
-# the pings; the test's own channel failed.
+# (the last second of them), but it never said "done" on its serial
+# control channel.  Seen once in a stock run of qemu10_migrate with no
+# answer to "stop" (no "@l2 mping" record; L1's pings: 485 sent, 6 lost,
+# none at the end; L2 said nothing more on either serial port), and once
+# in a debug run of qemu72_migrate after its answer: L2 sent its ping
+# results, then its console stopped in the middle of "ip -s link" output
+# and nothing more came for 270 s (both UARTs idle, no interrupt
+# pending).  Never in the runs before or after them.  The device under
+# test carried the pings; L2's consoles, or L2 itself after the test's
+# pings, stopped.
 mig_broken_channel() {
 	local q
 	mig_broken=
-	# QEMU 10 says that an mdev without DMA logging uses the container's
-	# dirty tracking: expected, not a VFIO complaint.
-	q=$(cat "$run"/q*/qemu.log 2>/dev/null |
-		grep -v "doesn't support device and IOMMU dirty tracking")
+	q=$(for d in "$run"/q*; do qemu_said "$d"; done)
 	! echo "$q" | grep -qi 'vfio' || return 1
 	[ -z "$(l1_vfio_log "$run_t0")" ] || return 1
 	if [ "$mig_done" = 0 ] && qemu_reset_silently "$run/q0" "$mig_rc0"; then
-		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(last_rec "$run/q0") (QEMU 0 exit 0, empty QEMU log, no kernel report on L2's console)"
+		mig_broken="L2 reset itself on QEMU 0 before any migration completed, after $(last_rec "$run/q0") (QEMU 0 exit 0, nothing from QEMU, no kernel report on L2's console)"
+		return 0
+	fi
+	if [ -z "$t_boot" ] && qemu_hung_before_init "$run/q0" "$mig_rc0"; then
+		mig_broken="L2 stood still before /init on QEMU 0 for $READY_TMO s (empty console, nothing from QEMU, no blocked task in L1)"
 		return 0
 	fi
 	[ -n "$t_ready" ] || return 1
@@ -998,9 +1045,14 @@ mig_broken_channel() {
 		mig_broken="migration $((mig_done + 1)): $(grep -h '^mig ' "$run/mig$((mig_done + 1)).txt" 2>/dev/null | head -n 1)"
 		return 0
 	fi
-	[ -z "$(mig_rec "mping a ")" ] && l1_answered_to_end "$run/l1ping.out" ||
+	[ -z "$(mig_rec done)" ] && l1_answered_to_end "$run/l1ping.out" ||
 		return 1
-	mig_broken="run: L2 answered L1's pings to the end ($(tail -n 2 "$run/l1ping.out" | head -n 1)) but never answered \"stop\" on its serial channel"
+	mig_broken="run: L2 answered L1's pings to the end ($(tail -n 2 "$run/l1ping.out" | head -n 1))"
+	if [ -z "$(mig_rec "mping a ")" ]; then
+		mig_broken="$mig_broken but never answered \"stop\" on its serial channel"
+	else
+		mig_broken="$mig_broken and \"stop\", then stood still before \"done\" (last record: $(mig_rec "" | cut -c1-80))"
+	fi
 }
 
 # l1_answered_to_end FILE: fewer than 20 of L1's pings (a second) in FILE
@@ -1044,6 +1096,24 @@ mig_serial_state() {
 		awk '!/^ +pin / || $2 == 3' | head -n 60 | sed 's/^/#   /'
 }
 
+# mig_threads FILE I...: the threads of QEMU I... (state, where each
+# sleeps and its kernel stack), when the helper gave no result (QEMU no
+# longer answered on QMP during a migration, and timeout(1) stopped the
+# helper).  Appended to FILE, which the log shows.
+mig_threads() {
+	local f=$1 i p t
+	shift
+	for i in "$@"; do
+		eval "p=\$mig_pid$i"
+		echo "QEMU $i, no result from the helper; its threads:"
+		for t in /proc/"$p"/task/*; do
+			[ -d "$t" ] || continue
+			echo "  $(cat "$t/comm") $(cut -d' ' -f3 "$t/stat") $(cat "$t/wchan")"
+			sed 's/^/    /' "$t/stack" 2>/dev/null
+		done
+	done >> "$f"
+}
+
 # mig_vf_mac N MAC: the PF gives VF N (0 or 1, where the migrations go
 # back and forth) MAC, and says so.
 mig_vf_mac() {
@@ -1075,6 +1145,7 @@ mig_run() {
 			mig_send 0 go
 		fi
 	fi
+	[ -n "$t_boot" ] || ! mig_alive 0 || l2_cpu_state "$run/q0"
 	if [ -n "$t_ready" ] && mig_wait pinging "$DONE_TMO" 0; then
 		if [ "$kind" = mdev ]; then
 			ping -i "$MIG_IVAL" "${mig_l2ip%/*}" > "$run/l1ping.out" 2>&1 &
@@ -1092,13 +1163,16 @@ mig_run() {
 			[ "$kind" != mdev ] || mig_vf_mac $((i % 2)) "$M0"
 			mig_start "$i" "$(mig_devs "$kind" "$i")" "unix:$QDIR/$name/q$i/mig.sock"
 			echo "# $name: migration $i: QEMU $((i - 1)) -> QEMU $i${t0:+, at +$(secs "$t0" "$(uptime_s)") s of L1's pings}"
-			chroot /host python3 "$QDIR/$name/vmm_mig.py" migrate \
+			# The helper's own limit holds while QEMU answers on QMP;
+			# timeout(1) bounds it when QEMU does not (mig_threads).
+			timeout $((MIG_TMO + 120)) chroot /host python3 "$QDIR/$name/vmm_mig.py" migrate \
 				--src "$QDIR/$name/q$((i - 1))/qmp.sock" \
 				--dst "$QDIR/$name/q$i/qmp.sock" \
 				--uri "unix:$QDIR/$name/q$i/mig.sock" \
 				--caps "$mig_caps" --timeout "$MIG_TMO" --quit-src \
 				--src-trace "$QDIR/$name/q$((i - 1))/trace.log" \
 				--dst-trace "$QDIR/$name/q$i/trace.log" > "$run/mig$i.txt" 2>&1
+			grep -q '^mig ' "$run/mig$i.txt" || mig_threads "$run/mig$i.txt" $((i - 1)) "$i"
 			sed "s/^/# $name: migration $i: /" "$run/mig$i.txt"
 			[ -z "$t0" ] || echo "# $name: migration $i: over at +$(secs "$t0" "$(uptime_s)") s"
 			if ! grep -q '^mig status=completed .* dst=running' "$run/mig$i.txt"; then
