@@ -653,7 +653,7 @@ qemu_reset_silently() {
 
 # l2_cpu_state DIR: where the vCPU of the L2 whose files are in DIR is,
 # through its QEMU's monitor (qmp.sock), when L2 did not reach /init in
-# time: its registers' first lines, in $run/cpu.txt and on one line.
+# time: its registers' first lines, in DIR/cpu.txt and on one line.
 l2_cpu_state() {
 	chroot /host python3 "$QDIR/${run##*/}/vmm_mig.py" hmp "$QDIR/${1#"$WORK"/}/qmp.sock" \
 		"info cpus" "info registers" > "$1/cpu.txt" 2>&1
@@ -664,12 +664,12 @@ l2_cpu_state() {
 # qemu_hung_before_init DIR RC: the L2 whose files are in DIR stood still
 # before its /init ran, and nothing says why: no record, an empty console
 # (L2 boots quiet: a kernel report would show), its QEMU, killed at the
-# wait's end (RC: killed, or 137 for a migration run's QEMU), printed nothing, and L1's kernel said nothing about
-# vfmdev, VFIO or the IOMMU, nor about a task blocked in one (its
-# hung-task report).  Before /init, vfmdev only answers L2's PCI
-# enumeration (config space, BAR sizing).  Seen once, on the debug
-# kernel, in the same run as a silent reset of the vfio-pci baseline's L2
-# before /init (qemu_reset_silently).
+# wait's end (RC: killed, or 137 for a migration run's QEMU), said nothing
+# (qemu_said), and L1's kernel said nothing about vfmdev, VFIO or the
+# IOMMU and reported no blocked task.  Before /init, vfmdev only answers
+# L2's PCI enumeration (config space, BAR sizing).  Seen once, on the
+# debug kernel, in the same run as a silent reset of the vfio-pci
+# baseline's L2 before /init (qemu_reset_silently).
 qemu_hung_before_init() {
 	case "$2" in killed|137) ;; *) return 1 ;; esac
 	[ -z "$(l2_last_rec "$1/ctl.out" | grep '^@l2')" ] &&
