@@ -37,6 +37,15 @@ vfs=
 if [ -n "$pf" ]; then
 	d=/sys/bus/pci/devices/$pf
 	netdev=$(ls "$d/net" 2>/dev/null | head -n 1)
+	# No IPv6 on the PF (the rig's traffic is IPv4): bringing the link up
+	# would join IPv6 multicast groups while sriov_numvfs enables the
+	# VFs, and Linux's igb rewrites the PF's multicast list from its
+	# interrupt handler on each VF reset (igb_msix_other, igb_vf_reset,
+	# igb_set_rx_mode) without the list's lock: KASAN reported a
+	# slab-out-of-bounds read in igb_update_mc_addr_list there once, on
+	# the debug kernel, before any vfmdev module was loaded.
+	[ -z "$netdev" ] || [ ! -w "/proc/sys/net/ipv6/conf/$netdev/disable_ipv6" ] ||
+		echo 1 > "/proc/sys/net/ipv6/conf/$netdev/disable_ipv6"
 	if [ -n "$netdev" ] && $IP link set "$netdev" up; then
 		tap_ok "pf_link_up # $netdev"
 	else
