@@ -378,7 +378,7 @@ start_domain() {
 	: > "$WORK/ctl2.out"
 	t0=$(uptime_s)
 	out=$(virsh create "$QDIR/domain.xml" 2>&1) || rc=$?
-	lv_lines=$(cat "$LV_LOG" 2>/dev/null | wc -l)
+	lv_lines=$(wc -l 2>/dev/null < "$LV_LOG" || echo 0)
 	return $rc
 }
 

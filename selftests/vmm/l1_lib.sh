@@ -48,19 +48,23 @@ l1_vfio_log() {
 		grep -Ei 'vf_mdev|igbvf_mdev|vfio|dmar|iommu'
 }
 
+# l2_lines FILE...: L2's output in FILEs (console, control channel), without
+# the serial ports' carriage returns.
+l2_lines() { cat "$@" 2>/dev/null | tr -d '\r'; }
+
 # l2_report FILE...: the kernel reports on L2's console (FILEs).
 l2_report() {
-	cat "$@" 2>/dev/null | tr -d '\r' |
+	l2_lines "$@" |
 		grep -E 'Kernel panic|BUG:|Oops|WARNING:|Call Trace|general protection|segfault'
 }
 
 # l2_verdict FILE...: L2's "done" or "error" record in its control channel's
 # output (FILEs), if it sent one.  L2 powers off only after one of them.
-l2_verdict() { cat "$@" 2>/dev/null | tr -d '\r' | grep -E '^@l2 (done|error)'; }
+l2_verdict() { l2_lines "$@" | grep -E '^@l2 (done|error)'; }
 
 # l2_last_rec FILE...: L2's last record (80 characters at most).
 l2_last_rec() {
-	cat "$@" 2>/dev/null | tr -d '\r' | grep '^@l2 ' | tail -n 1 |
+	l2_lines "$@" | grep '^@l2 ' | tail -n 1 |
 		cut -c1-80 | grep . || echo "no record"
 }
 

@@ -672,8 +672,8 @@ l2_cpu_state() {
 # baseline's L2 before /init (qemu_reset_silently).
 qemu_hung_before_init() {
 	case "$2" in killed|137) ;; *) return 1 ;; esac
-	[ -z "$(l2_last_rec "$1/ctl.out" | grep '^@l2')" ] &&
-		[ -z "$(tr -d '\r\n' < "$1/console.log" 2>/dev/null)" ] &&
+	[ -z "$(l2_lines "$1/ctl.out" | grep '^@l2 ')" ] &&
+		[ -z "$(l2_lines "$1/console.log" | tr -d '\n')" ] &&
 		[ -z "$(qemu_said "$1")" ] && [ -z "$(l1_vfio_log "$run_t0")" ] &&
 		! dmesg | grep -q 'blocked for more than'
 }
