@@ -24,6 +24,14 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # kmsg TEXT: a line in the kernel log (lands in the console log too).
 kmsg() { echo "vfmdev-rig: $*" > /dev/kmsg; }
 
+# skip_prog SECTION REASON: SECTION as a program that skipped all of itself
+# (a TAP plan of 1..0 with REASON), without running anything.
+skip_prog() {
+	res "begin $1"
+	echo "1..0 # SKIP $2" | tee /dev/console >&9
+	res "end $1 rc=4 secs=0.0"
+}
+
 # run_prog SECTION TIMEOUT PROGRAM [ARGS]: run PROGRAM with its output
 # (stdout and stderr) going to the result channel and the console, in its own
 # session, killed with everything it started after TIMEOUT seconds. If it
