@@ -316,26 +316,24 @@ where() {
 	echo "src: $s; dst: $d" | tr '\n' ' ' > "$WORK/where.last"
 }
 running() { [ -n "$(where)" ]; }
-wait_rec() {
-	local end gone=0
-	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
-		[ -n "$(rec "$1")" ] && return 0
-		# The domain is gone when virsh says so three times running
-		# (on the loaded debug kernel a query can fail once).
-		if running; then
-			gone=0
-		else
-			gone=$((gone + 1))
-			if [ "$gone" -ge 3 ]; then
-				echo "# waiting for '$1': the domain runs nowhere, virsh said: $(cat "$WORK/where.last")"
-				[ -n "$(rec "$1")" ]
-				return
-			fi
-		fi
-		sleep 0.5
-	done
+# dom_alive: whether the domain runs somewhere.  It is gone when virsh says
+# so three times running (on the loaded debug kernel a query can fail
+# once); $dom_gone counts, l2_wait starts it at 0.
+dom_alive() {
+	if running; then
+		dom_gone=0
+		return 0
+	fi
+	dom_gone=$((dom_gone + 1))
+	[ "$dom_gone" -ge 3 ] || return 0
+	echo "# waiting for '$dom_word': the domain runs nowhere, virsh said: $(cat "$WORK/where.last")"
 	return 1
+}
+# l2_wait WORD SECS: until the guest sends "@l2 WORD", the domain is gone
+# or SECS pass.
+l2_wait() {
+	dom_gone=0 dom_word=$1
+	wait_rec "$1" "$2" rec dom_alive
 }
 # send WORD: to the guest's control channel, where the domain runs,
 # acknowledged (send_acked).
@@ -395,7 +393,7 @@ fi
 # started once more, loudly; the first attempt's console and records stay
 # in $QDIR/try1 while the program runs, and in the log above the RETRY.
 retried=
-while ! wait_rec ready "$READY_TMO"; do
+while ! l2_wait ready "$READY_TMO"; do
 	diagnose
 	r=$(rec error)
 	if [ -z "$retried" ] && domain_reset_silently "$t0"; then
@@ -483,7 +481,7 @@ state=/sys/kernel/debug/vf_mdev/$um/state
 cat "$state" > "$WORK/before" 2>&1
 side=$(where)
 send go
-wait_rec "done" "$DONE_TMO"
+l2_wait "done" "$DONE_TMO"
 cat "$state" > "$WORK/after" 2>&1
 r=$(rec "ping a_to_peer ")
 case "$r" in

@@ -40,6 +40,20 @@ send_acked() {
 	return 1
 }
 
+# wait_rec WORD SECS REC ALIVE: until L2's record "@l2 WORD" (read with the
+# function REC) arrives (0), the command ALIVE says the VMM is gone (0 if
+# the record came after all, else 1) or SECS pass (1).
+wait_rec() {
+	local end
+	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		[ -n "$($3 "$1")" ] && return 0
+		$4 || { [ -n "$($3 "$1")" ]; return; }
+		sleep 0.5
+	done
+	return 1
+}
+
 # l1_vfio_log SINCE: what L1's kernel said at warning level or worse about
 # vfmdev, VFIO or the IOMMU since uptime SINCE.
 l1_vfio_log() {

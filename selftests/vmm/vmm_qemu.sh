@@ -553,17 +553,8 @@ new_mdev() {
 # qemu.log, ctl.out (L2's records), before.UUID and after.UUID, times.
 rec() { tr -d '\r' < "$run/ctl.out" 2>/dev/null | grep "^@l2 $1" | tail -n 1; }
 alive() { kill -0 "$qpid" 2>/dev/null; }
-# wait_rec WORD SECS: until L2 sends "@l2 WORD", QEMU exits or SECS pass.
-wait_rec() {
-	local end
-	end=$(awk -v t="$(uptime_s)" -v s="$2" 'BEGIN { printf "%d", t + s }')
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
-		[ -n "$(rec "$1")" ] && return 0
-		alive || { [ -n "$(rec "$1")" ]; return; }
-		sleep 0.5
-	done
-	return 1
-}
+# l2_wait WORD SECS: until L2 sends "@l2 WORD", QEMU exits or SECS pass.
+l2_wait() { wait_rec "$1" "$2" rec alive; }
 # send WORD: to L2's control channel (a FIFO QEMU holds open), acknowledged
 # (send_acked).
 send() { send_acked "${run##*/}" "$1" alive "$run/ctl.in" rec; }
@@ -596,13 +587,13 @@ run_l2() {
 		$devs > "$run/qemu.log" 2>&1 < /dev/null &
 	qpid=$!
 	t_boot= t_ready= t_done= qrc=
-	if wait_rec boot "$READY_TMO"; then
+	if l2_wait boot "$READY_TMO"; then
 		t_boot=$(secs "$run_t0" "$(uptime_s)")
-		if wait_rec ready "$READY_TMO"; then
+		if l2_wait ready "$READY_TMO"; then
 			t_ready=$(secs "$run_t0" "$(uptime_s)")
 			snap before "$mdevs"
 			send go
-			if wait_rec "done" "$DONE_TMO"; then
+			if l2_wait "done" "$DONE_TMO"; then
 				t_done=$(secs "$run_t0" "$(uptime_s)")
 				snap after "$mdevs"
 				send quit
