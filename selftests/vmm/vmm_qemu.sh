@@ -1041,7 +1041,9 @@ mig_broken_channel() {
 	fi
 	[ -z "$(mig_rec done)" ] || return 1
 	if mig_l2_deaf "$mig_cur"; then
-		mig_broken="run: L2 on QEMU $mig_cur left its serial port's interrupt unserved (\"stop\" unread in the UART, its line raised at the IOAPIC, for 90 s; its vCPU: $(grep -oE 'RIP=[0-9a-f]+|RFL=[0-9a-f]+|HLT=[01]' "$run/q$mig_cur/serial.txt" | tr '\n' ' ')local APIC $(grep -E '^(ISR|IRR)[[:space:]]' "$run/q$mig_cur/serial.txt" | tr -s '\t\n ' ' ')), no QEMU thread in VFIO or vfmdev"
+		mig_broken="run: L2 on QEMU $mig_cur left its serial port's interrupt unserved"
+		mig_broken="$mig_broken (\"stop\" unread in the UART, its line raised at the IOAPIC,"
+		mig_broken="$mig_broken for 90 s; its vCPU: $(mig_cpu_brief "$mig_cur")), no QEMU thread in VFIO or vfmdev"
 		return 0
 	fi
 	l1_answered_to_end "$run/l1ping.out" || return 1
@@ -1099,16 +1101,26 @@ mig_serial_state() {
 	sed 's/^/#   /' "$run/q$1/threads.txt"
 }
 
+# mig_cpu_brief I: L2's vCPU on QEMU I on one line (RIP, flags, halted,
+# the local APIC's in-service and requested vectors), from serial.txt.
+mig_cpu_brief() {
+	{
+		grep -oE 'RIP=[0-9a-f]+|RFL=[0-9a-f]+|HLT=[01]' "$run/q$1/serial.txt"
+		echo "local APIC"
+		grep -E '^(ISR|IRR)[[:space:]]' "$run/q$1/serial.txt"
+	} | tr -s '\t\n ' ' ' | sed 's/ $//'
+}
+
 # mig_l2_deaf I: L2 on QEMU I left its control UART's interrupt unserved
 # once L1 stopped pinging: "stop" sat unread in the UART (LSR bit 0) over
 # the three acknowledged sends (90 s) with the UART's line raised at the
 # IOAPIC (pin 3 in its IRR), while no thread of QEMU I slept in VFIO or
 # vfmdev and no console of L2 shows a kernel report (mig_serial_state's
-# files).  Seen
-# once, in a debug run of qemu72_migrate: L2 stopped answering L1's pings
-# 8 s into migration 2's pre-copy, on the source, and on the destination
-# took neither "stop" nor anything else; both migrations completed.
-# Never in 6 more migrations in a row of the same run.
+# files).  Seen once, in a debug run of qemu72_migrate: L2 stopped
+# answering L1's pings 8 s into migration 2's pre-copy, on the source, and
+# on the destination took neither "stop" nor anything else; both
+# migrations completed.  Not seen in 6 migrations in a row of a debug
+# boot right after.
 mig_l2_deaf() {
 	local d=$run/q$1
 	[ -f "$d/serial.txt" ] && [ -f "$d/threads.txt" ] || return 1
@@ -1129,7 +1141,7 @@ mig_threads() {
 	shift
 	for i in "$@"; do
 		eval "p=\$mig_pid$i"
-		echo "QEMU $i, no result from the helper; its threads:"
+		echo "QEMU $i's threads (state, where each sleeps, kernel stack):"
 		for t in /proc/"$p"/task/*; do
 			[ -d "$t" ] || continue
 			echo "  $(cat "$t/comm") $(cut -d' ' -f3 "$t/stat") $(cat "$t/wchan")"
