@@ -88,9 +88,10 @@ if [ -z "$tmo" ]; then
 fi
 # A slow (debug) kernel gets more time, within bounds: a hung run still ends
 # in reasonable time.  The vmm job runs several nested-VMM programs, each
-# with nested boots and migrations (25 to 40 minutes on the debug kernel
-# under TCG, with the machine's load; a run repeated once for a silent
-# nested reset adds up to 7): its bound is higher.
+# with nested boots and migrations (all of them: 25 to 40 minutes on the
+# debug kernel under TCG, with the machine's load; make test's default set
+# there, the two migration runs: about 10; a run repeated once for a
+# silent nested reset adds up to 7): its bound is higher.
 tmo=$((tmo * KSLOW))
 tmax=1500
 [ "$job" != vmm ] || tmax=3600
