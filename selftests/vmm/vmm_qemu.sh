@@ -995,14 +995,14 @@ l1_gap() {
 # mig_broken_channel ROUNDS (what broke in $mig_broken): L2 was reset
 # silently on QEMU 0 before any migration completed (qemu_reset_silently).
 #
-# Or: the run did not
-# complete its migrations, and the one that failed broke in QEMU's own
-# migration channel (a socket
-# write or the RAM section's load failed) while neither QEMU nor L1's
-# kernel said anything about VFIO, the IOMMU or vfmdev.  Seen once in a
-# few debug-kernel runs under TCG, for the RAM section, with the device
-# saved and loaded cleanly: the nested emulator's transport, as with the
-# occasional death of L1 itself.
+# Or: the run did not complete its migrations, and the one that failed
+# broke in QEMU's own migration channel (a socket write, the RAM section's
+# save on the source or its load on the destination failed) while neither
+# QEMU nor L1's kernel said anything about VFIO, the IOMMU or vfmdev.
+# Seen in debug-kernel runs under TCG, for the RAM section (once its load,
+# once its save: "failed to save SaveStateEntry with id(name): 1(ram):
+# -5"), with the device saved and loaded cleanly: the nested emulator's
+# transport, as with the occasional death of L1 itself.
 #
 # Or: every migration completed, then L2 left even its serial port's
 # interrupt unserved (mig_l2_deaf).
@@ -1034,7 +1034,7 @@ mig_broken_channel() {
 	fi
 	[ -n "$t_ready" ] || return 1
 	if [ "$mig_done" -lt "$1" ]; then
-		echo "$q" | grep -qE 'Unable to write to socket|error while loading state section id [0-9]+\(ram\)' ||
+		echo "$q" | grep -qE 'Unable to write to socket|error while loading state section id [0-9]+\(ram\)|failed to save SaveStateEntry with id\(name\): [0-9]+\(ram\)' ||
 			return 1
 		mig_broken="migration $((mig_done + 1)): $(grep -h '^mig ' "$run/mig$((mig_done + 1)).txt" 2>/dev/null | head -n 1)"
 		return 0
