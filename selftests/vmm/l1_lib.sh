@@ -69,7 +69,7 @@ l2_lines() { cat "$@" 2>/dev/null | tr -d '\r'; }
 # l2_report FILE...: the kernel reports on L2's console (FILEs).
 l2_report() {
 	l2_lines "$@" |
-		grep -E 'Kernel panic|BUG:|Oops|WARNING:|Call Trace|general protection|segfault'
+		grep -E 'Kernel panic|BUG:|kernel BUG|Oops|WARNING:|Call Trace|general protection|segfault|lockup|LOCKUP|stall'
 }
 
 # l2_verdict FILE...: L2's "done" or "error" record in its control channel's

@@ -1128,8 +1128,7 @@ mig_l2_deaf() {
 		awk '$1 == "IRR" { for (i = 2; i <= NF; i++) if ($i == 3) f = 1 }
 			END { exit !f }' "$d/serial.txt" &&
 		! grep -qiE 'vfio|vf_mdev' "$d/threads.txt" &&
-		! cat "$run"/q*/console.log 2>/dev/null | tr -d '\r' |
-			grep -qE 'BUG|Oops|panic|Call Trace|lockup|stall'
+		[ -z "$(l2_report "$run"/q*/console.log)" ]
 }
 
 # mig_threads FILE I...: the threads of QEMU I... (state, where each
