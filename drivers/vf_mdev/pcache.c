@@ -75,6 +75,27 @@ static void vfm_pin_take(struct vfm_pcache *pc, struct vfm_pin *p,
 		pc->dirty_lost = true;
 }
 
+/*
+ * Take @p onto @gone if nobody holds it and it was not looked up since the
+ * previous pass (clock sweep: an accessed entry gets its bit cleared and
+ * one more period); under pc->lock.  True if it was taken.
+ */
+static bool vfm_pin_take_idle(struct vfm_pcache *pc, struct vfm_pin *p,
+			      struct list_head *gone)
+{
+	if (atomic_read(&p->refs) != 0)
+		return false;
+	if (p->accessed) {
+		WRITE_ONCE(p->accessed, 0);
+		return false;
+	}
+	/* A lookup may have taken a reference since the read above. */
+	if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
+		return false;
+	vfm_pin_take(pc, p, gone);
+	return true;
+}
+
 /* Unmap every page on @gone, one IOTLB flush per batch; under pc->lock. */
 static void vfm_pins_unmap(struct vfm_dev *vd, struct list_head *gone)
 {
@@ -348,9 +369,9 @@ void vfm_pcache_put_pfn(struct vfm_dev *vd, unsigned long pfn, bool dirty)
 EXPORT_SYMBOL_IF_KUNIT(vfm_pcache_put_pfn);
 
 /*
- * Evict up to @want entries nobody holds onto @gone; under pc->lock.
- * Clock sweep: an accessed entry gets its bit cleared and a second
- * chance; at most two rounds over the cache.
+ * Evict up to @want idle entries onto @gone (vfm_pin_take_idle); under
+ * pc->lock.  At most two rounds over the cache, so that every accessed
+ * entry's second chance comes round.
  */
 static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want,
 				      struct list_head *gone)
@@ -372,16 +393,8 @@ static unsigned long vfm_pcache_evict(struct vfm_dev *vd, unsigned long want,
 		}
 		pc->sweep = idx + 1;
 		budget--;
-		if (atomic_read(&p->refs) != 0)
-			continue;
-		if (p->accessed) {
-			WRITE_ONCE(p->accessed, 0);
-			continue;
-		}
-		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
-			continue;
-		vfm_pin_take(pc, p, gone);
-		done++;
+		if (vfm_pin_take_idle(pc, p, gone))
+			done++;
 	}
 	vd->stats.pc_evictions += done;
 	if (done)
@@ -606,19 +619,9 @@ unsigned long vfm_pcache_trim(struct vfm_dev *vd)
 		mutex_unlock(&pc->lock);
 		return 0;
 	}
-	xa_for_each(&pc->pins, idx, p) {
-		if (atomic_read(&p->refs) != 0)
-			continue;
-		/* Looked up since the last trim: one more period. */
-		if (p->accessed) {
-			WRITE_ONCE(p->accessed, 0);
-			continue;
-		}
-		if (atomic_cmpxchg(&p->refs, 0, -1) != 0)
-			continue;
-		vfm_pin_take(pc, p, &gone);
-		n++;
-	}
+	xa_for_each(&pc->pins, idx, p)
+		if (vfm_pin_take_idle(pc, p, &gone))
+			n++;
 	vd->stats.pc_evictions += n;
 	if (n)
 		trace_vf_mdev_pcache_evict(vd, VFM_EVICT_TRIM, n);
