@@ -875,11 +875,16 @@ MIG_TRACE72="-trace enable=vm_state_notify
 -trace enable=vfio_load_state_device_data -trace enable=vfio_load_cleanup"
 # What QEMU traces for the figures (-D file, -msg timestamp=on): the
 # downtime's checkpoints and per-section times, the VFIO device's state
-# changes and data, switchover-ack.
+# changes and data, switchover-ack.  And who ended the migration channel,
+# for a migration that fails in it (mig_broken_channel): the source's
+# errors and its return path's end, each side's close of the channel.
 MIG_TRACE="-trace enable=vmstate_downtime_* -trace enable=vfio_migration_set_*
 -trace enable=vfio_save_setup -trace enable=vfio_save_iterate
 -trace enable=vfio_save_complete_precopy -trace enable=vfio_load_state_device_data
--trace enable=loadvm_approve_switchover -trace enable=loadvm_state_switchover_ack_needed"
+-trace enable=loadvm_approve_switchover -trace enable=loadvm_state_switchover_ack_needed
+-trace enable=migrate_error -trace enable=migration_completion_file_err
+-trace enable=source_return_path_thread_bad_end -trace enable=source_return_path_thread_shut
+-trace enable=migration_return_path_end_before -trace enable=qemu_file_fclose"
 
 # mig_vmm 10|72: the VMM of the next migration runs. QEMU 10: VFIO migration
 # v2 with the dirty tracking above and capabilities return-path and
@@ -1250,12 +1255,12 @@ mig_run() {
 			sed 's/^/#   /' "$i/qemu.log"
 		fi
 		# What QEMU did with the device (state changes, the stream's
-		# chunks, switchover-ack), with its thread and time; of the
-		# pre-copy iterations only the first.
+		# chunks, switchover-ack) and with the migration channel, with
+		# its thread and time; of the pre-copy iterations only the first.
 		if grep -q ':vfio_\|:loadvm_' "$i/trace.log" 2>/dev/null; then
-			echo "# $name: QEMU ${i##*/q}'s trace of the VFIO device and switchover-ack:"
+			echo "# $name: QEMU ${i##*/q}'s trace of the VFIO device, switchover-ack and the channel:"
 			awk '/:vfio_save_iterate / { if (it++) next }
-				/:vfio_|:loadvm_/ { print "#   " $0 }
+				/:vfio_|:loadvm_|:migrat|:source_return_path|:qemu_file_/ { print "#   " $0 }
 				END { if (it > 1) printf "#   (and %d more vfio_save_iterate)\n", it - 1 }' \
 				"$i/trace.log"
 		fi
