@@ -66,10 +66,13 @@ l1_vfio_log() {
 # the serial ports' carriage returns.
 l2_lines() { cat "$@" 2>/dev/null | tr -d '\r'; }
 
-# l2_report FILE...: the kernel reports on L2's console (FILEs).
+# l2_report FILE...: the kernel reports on L2's console (FILEs).  The
+# words are the reports' own ("soft lockup", "hard LOCKUP", RCU's
+# "detected stalls" and "self-detected stall"), not bare "stall", which
+# "install" and the kernel's own stall-timeout notice contain.
 l2_report() {
 	l2_lines "$@" |
-		grep -E 'Kernel panic|BUG:|kernel BUG|Oops|WARNING:|Call Trace|general protection|segfault|lockup|LOCKUP|stall'
+		grep -E 'Kernel panic|BUG:|kernel BUG|Oops|WARNING:|Call Trace|general protection|segfault|soft lockup|hard LOCKUP|detected stall'
 }
 
 # l2_verdict FILE...: L2's "done" or "error" record in its control channel's
