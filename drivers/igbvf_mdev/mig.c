@@ -7,7 +7,8 @@
  * saved and written back; pending causes are not read (EICR is
  * read-to-clear on the 82576, and QEMU's model does not even show them).
  * The core's vfm_eim_resume() turns the vectors on again (eim.c says why
- * a destination raises each enabled or auto-masked vector once).
+ * a destination raises each enabled or auto-masked queue vector once, and
+ * the mailbox's vector only for an event the guest has not read).
  *
  * The PF side of the guest's configuration is rebuilt the way the guest's
  * driver built it: the reset handshake, the MAC the guest uses, then
@@ -61,8 +62,9 @@ EXPORT_SYMBOL_IF_KUNIT(igbvf_dev_save);
  * igbvf_dev_resume - interrupts on again
  * @p: port
  * @regs: what igbvf_dev_save() captured (on this VF or the source's)
- * @restore: a destination: write every register first, then unmask and
- *	raise each enabled or auto-masked vector once
+ * @restore: a destination: write every register first, then unmask each
+ *	enabled or auto-masked vector and raise it once (the mailbox's only
+ *	for an event the guest has not read)
  */
 void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 {
@@ -70,6 +72,9 @@ void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 		.eims = regs[IGBVF_REG_EIMS],
 		.eiac = regs[IGBVF_REG_EIAC],
 		.eiam = regs[IGBVF_REG_EIAM],
+		/* The "other" cause's vector, unless a queue shares it. */
+		.mbx_vec = vfm_eim_ivar_vecs(&regs[IGBVF_REG_IVAR_MISC], 1) &
+			   ~vfm_eim_ivar_vecs(&regs[IGBVF_REG_IVAR0], 1),
 	};
 	unsigned int i;
 

@@ -81,8 +81,9 @@ EXPORT_SYMBOL_IF_KUNIT(ixgbevf_dev_save);
  * @p: port
  * @regs: what ixgbevf_dev_save() captured (here or on the source)
  * @restore: a destination: write the registers first (VFMRQC last, once
- *	key and table are in place), then unmask and raise each enabled or
- *	auto-masked vector once
+ *	key and table are in place), then unmask each enabled or auto-masked
+ *	vector and raise it once (the mailbox's only for an event the guest
+ *	has not read)
  *
  * On an 82599/X540 destination the RSS block is not written: the VF has
  * none and RSS follows the PF's configuration (ixgbevf_compat() allows
@@ -94,6 +95,11 @@ void ixgbevf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 		.eims = regs[IXGBEVF_REG_EIMS],
 		.eiac = regs[IXGBEVF_REG_EIAC],
 		.eiam = regs[IXGBEVF_REG_EIAM],
+		/* The "other" cause's vector, unless a queue shares it. */
+		.mbx_vec = vfm_eim_ivar_vecs(&regs[IXGBEVF_REG_IVAR_MISC], 1) &
+			   ~vfm_eim_ivar_vecs(&regs[IXGBEVF_REG_IVAR0],
+					      IXGBEVF_REG_IVAR_MISC -
+					      IXGBEVF_REG_IVAR0),
 	};
 	unsigned int i, n = ixgbevf_nr_regs(p->device);
 

@@ -190,6 +190,15 @@ static int vfm_port_desc_write(struct vfm_port *p, u8 ring, u32 idx,
 	return vfm_port_desc_rw(p, ring, idx, NULL, desc);
 }
 
+/* An event the guest will see at its next mailbox read; kept for it. */
+static bool vfm_port_mbx_event(struct vfm_port *p)
+{
+	struct vfm_dev *vd = vfm_port_dev(p);
+	u32 r2c = vfm_fam(vd)->mbx_r2c;
+
+	return r2c && vfm_mbx_read_ctrl(vd, vd->par->mbx_ctrl_off) & r2c;
+}
+
 /**
  * vfm_port_init - the core's port on the real VF
  * @vd: device
@@ -204,6 +213,7 @@ void vfm_port_init(struct vfm_dev *vd)
 	vd->port.ring_rotate = vfm_port_ring_rotate;
 	vd->port.desc_read = vfm_port_desc_read;
 	vd->port.desc_write = vfm_port_desc_write;
+	vd->port.mbx_event = vfm_port_mbx_event;
 	vd->port.priv = vd;
 	vd->port.device = vd->par->pdev ? vd->par->pdev->device : 0;
 	vd->port_r2c = 0;

@@ -252,6 +252,10 @@ struct vfm_mbx_bits {
  * @desc_read: copy descriptor @idx of ring @ring out of guest memory
  * @desc_write: write descriptor @idx of ring @ring in guest memory (a
  *	restore completing or padding slots the device will not use)
+ * @mbx_event: whether the guest has a mailbox event it has not read yet
+ *	(a read-to-clear bit of the mailbox control that the mediator
+ *	consumed, a stream carried, or the hardware shows now); reading
+ *	keeps the bits for the guest.  NULL: none
  *
  * Quiescing, restoring and replaying use only this, so a family's
  * migration logic runs unchanged against the real VF (the core's port)
@@ -272,6 +276,7 @@ struct vfm_port {
 	int (*desc_read)(struct vfm_port *p, u8 ring, u32 idx, void *desc);
 	int (*desc_write)(struct vfm_port *p, u8 ring, u32 idx,
 			  const void *desc);
+	bool (*mbx_event)(struct vfm_port *p);
 };
 
 /**
@@ -328,7 +333,9 @@ struct vfm_replay {
  *	into @regs and mask every interrupt, consuming no read-to-clear bit
  * @dev_resume: let the device interrupt again; with @restore (a
  *	destination), first write every register of @regs, then raise each
- *	enabled vector once so that no interrupt pending on the source is lost
+ *	enabled queue vector once so that no interrupt pending on the source
+ *	is lost, and the mailbox's vector only for an event the guest has
+ *	not read
  * @check_regs: validate @regs from a stream before anything is written
  * @match: derive the match data from the configuration log
  * @compat: whether a stream from @src (device id, family words) can be
@@ -484,13 +491,17 @@ int vfm_rmbx_replay_mac(struct vfm_port *p, struct vfm_replay *r, u32 set_mac);
  * @eims: the interrupt mask (1: enabled)
  * @eiac: auto-clear: a vector's cause clears when its message is sent
  * @eiam: auto-mask: a vector masks itself when its message is sent
+ * @mbx_vec: the vectors that only the mailbox raises (the one the guest
+ *	mapped its "other" cause to, unless a queue shares it)
  */
 struct vfm_eim {
 	u32 eims;
 	u32 eiac;
 	u32 eiam;
+	u32 mbx_vec;
 };
 
+u32 vfm_eim_ivar_vecs(const u32 *ivar, unsigned int n);
 void vfm_eim_resume(struct vfm_port *p, u32 eims_off, u32 eics_off,
 		    const struct vfm_eim *eim, u32 vec_mask, bool restore);
 

@@ -463,6 +463,7 @@ int mig_before_stop(struct mig_ctx *c)
 
 int mig_continue_on_b(struct mig_ctx *c, char *why, size_t wl)
 {
+	__u64 other = c->ga.st.irqs[IGBVF_VEC_OTHER];
 	__u32 mbx, gprc_b;
 	int k, ret;
 
@@ -514,6 +515,19 @@ int mig_continue_on_b(struct mig_ctx *c, char *why, size_t wl)
 	if (c->c2a_sent != c->c2a_seen) {
 		snprintf(why, wl, "B took %u of the %u frames C sent",
 			 c->c2a_seen, c->c2a_sent);
+		return -EIO;
+	}
+	/*
+	 * B raised its queues' vectors once, not the mailbox's: no mailbox
+	 * event waited for the guest, and igbvf checks its link on one.
+	 */
+	ret = igbvf_irq_service(&c->ga);
+	if (ret)
+		return ret;
+	if (c->ga.st.irqs[IGBVF_VEC_OTHER] != other) {
+		snprintf(why, wl, "B raised the mailbox's vector %llu times",
+			 (unsigned long long)(c->ga.st.irqs[IGBVF_VEC_OTHER] -
+					      other));
 		return -EIO;
 	}
 	/* The PF still serves the guest's requests (no reset needed). */

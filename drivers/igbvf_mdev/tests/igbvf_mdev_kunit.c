@@ -344,9 +344,11 @@ static void igbvf_doorbell_split_test(struct kunit *test)
  * The interrupt page across a migration.  igbvf runs its three vectors
  * with auto-clear and auto-mask (EIAC = EIAM = 7); the RX vector (1) had
  * fired when the source stopped, so EIMS reads 5.  The destination
- * unmasks and raises all three: the message of that last interrupt may
- * never have reached the guest (seen with QEMU 7.2).  A source that goes
- * on writes back only the mask it had.
+ * unmasks all three and raises the queues' two: the message of that last
+ * interrupt may never have reached the guest (seen with QEMU 7.2).  The
+ * mailbox's vector (2) is raised only for a mailbox event the guest has
+ * not read: igbvf checks its link on it.  A source that goes on writes
+ * back only the mask it had.
  */
 static void igbvf_dev_regs_test(struct kunit *test)
 {
@@ -367,16 +369,38 @@ static void igbvf_dev_regs_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EIMC / 4]);
 	KUNIT_EXPECT_EQ(test, 0, igbvf_check_regs(regs, IGBVF_VECTORS));
 
+	/*
+	 * The queues' vectors (0, 1) are raised; the mailbox's (2) is only
+	 * unmasked: no mailbox event is waiting for the guest.
+	 */
 	pf = vfm_fake_pf_new(test, 0x10ca, NULL, NULL);
 	igbvf_dev_resume(&pf->port, regs, true);
 	KUNIT_EXPECT_EQ(test, 0x8081U, pf->regs[IGBVF_IVAR0 / 4]);
 	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EIAM / 4]);
 	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EIMS / 4]);
-	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EICS / 4]);
+	KUNIT_EXPECT_EQ(test, 0x3U, pf->regs[IGBVF_EICS / 4]);
 	/* Mapped and throttled before anything is unmasked or raised. */
 	eims = vfm_fpf_find_wr(pf, IGBVF_EIMS, 0);
 	KUNIT_EXPECT_GT(test, eims, vfm_fpf_find_wr(pf, IGBVF_IVAR0, 0));
 	KUNIT_EXPECT_GT(test, vfm_fpf_find_wr(pf, IGBVF_EICS, 0), eims);
+
+	/* A mailbox event the guest has not read: its vector too. */
+	pf = vfm_fake_pf_new(test, 0x10ca, NULL, NULL);
+	pf->mbx_event = true;
+	igbvf_dev_resume(&pf->port, regs, true);
+	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EICS / 4]);
+
+	/* The mailbox's cause mapped to a queue's vector: that one is raised. */
+	regs[IGBVF_REG_IVAR_MISC] = 0x81;
+	pf = vfm_fake_pf_new(test, 0x10ca, NULL, NULL);
+	igbvf_dev_resume(&pf->port, regs, true);
+	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EICS / 4]);
+	/* Not mapped at all: nothing to leave quiet. */
+	regs[IGBVF_REG_IVAR_MISC] = 0x2;
+	pf = vfm_fake_pf_new(test, 0x10ca, NULL, NULL);
+	igbvf_dev_resume(&pf->port, regs, true);
+	KUNIT_EXPECT_EQ(test, 0x7U, pf->regs[IGBVF_EICS / 4]);
+	regs[IGBVF_REG_IVAR_MISC] = 0x82;
 
 	/* A driver that turned its vectors off (EIAC 0): nothing raised. */
 	regs[IGBVF_REG_EIMS] = 0;

@@ -4,7 +4,8 @@
  * register reads and writes land in an array (and a write log), messages
  * the mediator sends are kept and answered by a family-supplied model of
  * the PF's driver.  PF control messages can be slipped in before an
- * answer, and the PF can be made mute.
+ * answer, and the PF can be made mute.  @mbx_event says whether the guest
+ * has a mailbox event it has not read (the port's mbx_event).
  */
 #ifndef _VFM_KUNIT_FAKE_PF_H_
 #define _VFM_KUNIT_FAKE_PF_H_
@@ -37,6 +38,7 @@ struct vfm_fake_pf {
 	bool has_reply;
 	unsigned int ctrl_msgs;
 	bool mute;
+	bool mbx_event;
 	unsigned int waited_us;
 	vfm_fake_pf_answer answer;
 	void *model;
@@ -107,6 +109,11 @@ static inline void vfm_fpf_wait(struct vfm_port *p, unsigned int us)
 	vfm_fpf(p)->waited_us += us;
 }
 
+static inline bool vfm_fpf_mbx_event(struct vfm_port *p)
+{
+	return vfm_fpf(p)->mbx_event;
+}
+
 static inline struct vfm_fake_pf *vfm_fake_pf_new(struct kunit *test,
 						  u16 device,
 						  vfm_fake_pf_answer answer,
@@ -123,6 +130,7 @@ static inline struct vfm_fake_pf *vfm_fake_pf_new(struct kunit *test,
 	f->port.send = vfm_fpf_send;
 	f->port.recv = vfm_fpf_recv;
 	f->port.wait = vfm_fpf_wait;
+	f->port.mbx_event = vfm_fpf_mbx_event;
 	f->port.priv = f;
 	f->port.device = device;
 	return f;
