@@ -19,8 +19,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 what=${1:?usage: build.sh modules|selftests KERNEL}
-load_kernel "${2:?usage: build.sh modules|selftests KERNEL}"
 load_kernel_env		# KVER, for the kselftest headers in the cache
+load_kernel "${2:?usage: build.sh modules|selftests KERNEL}"	# its KREL
 
 out="$VFMDEV_TOP/out/$KNAME"
 src="$out/src"
