@@ -21,17 +21,22 @@
  * and ixgbevf's take it as "the PF said something": they check the link
  * through the mailbox at once, and a check that fails takes the carrier
  * down until the next watchdog run, seconds later (seen on the debug rig
- * kernel: a 5 to 7 s link flap at a switchover, in 2 of 2 boots).  The
+ * kernel: a 5 to 7 s link flap at a switchover, in 2 of 4 boots).  The
  * hardware raises that vector only for a mailbox event (a message, an
  * acknowledgment, a reset done), and so does a destination: only when
  * the guest has such an event it has not read (the mediator's shadow of
- * read-to-clear bits, restored from the stream).  Without one, the vector
- * is unmasked and left quiet; the guest's watchdog polls the PF's reset
- * bits on its own.
+ * read-to-clear bits, restored from the stream, or what the VF shows
+ * now).  Without one, the vector is unmasked and left quiet; the guest's
+ * watchdog polls the PF's reset bits on its own.
  */
+#include <linux/bitfield.h>
 #include <linux/module.h>
 
 #include "vf_mdev.h"
+
+/* A vector-mapping entry (IVAR) of the 82576 and 82599 VFs. */
+#define VFM_IVAR_VALID	BIT(7)
+#define VFM_IVAR_VEC	GENMASK(1, 0)
 
 /**
  * vfm_eim_vectors - the vectors to unmask when interrupts go on again
@@ -52,8 +57,7 @@ static u32 vfm_eim_vectors(const struct vfm_eim *eim, u32 vec_mask,
 
 /**
  * vfm_eim_ivar_vecs - the vectors some vector-mapping registers name
- * @ivar: registers of four 8-bit entries each, as the 82576 and 82599 VFs
- *	share them (bit 7: valid; bits 1:0: the vector)
+ * @ivar: registers of four 8-bit entries each
  * @n: how many registers
  */
 u32 vfm_eim_ivar_vecs(const u32 *ivar, unsigned int n)
@@ -65,8 +69,8 @@ u32 vfm_eim_ivar_vecs(const u32 *ivar, unsigned int n)
 		for (b = 0; b < 4; b++) {
 			u8 ent = ivar[i] >> (8 * b);
 
-			if (ent & BIT(7))
-				vecs |= BIT(ent & 3);
+			if (ent & VFM_IVAR_VALID)
+				vecs |= BIT(FIELD_GET(VFM_IVAR_VEC, ent));
 		}
 	return vecs;
 }
