@@ -701,6 +701,25 @@ static int vfm_ring_wb_take(struct vfm_dev *vd, struct vfm_ring *r)
 	return ret;
 }
 
+/*
+ * A queue about to be enabled: the device's tail says what the core has
+ * forwarded, nothing more.  A function reset need not clear the tail
+ * (QEMU's igb keeps the last user's), and a restore, or a guest, may
+ * enable a queue before writing its tail: the device would fetch
+ * descriptors the core has not checked, into pages it has not mapped.
+ */
+static void vfm_ring_sync_tail(struct vfm_dev *vd, struct vfm_ring *r)
+{
+	u32 off = vfm_ring_reg(vd, r, VFM_REG_RING_TAIL);
+
+	if (off == VFM_NO_REG || r->cfg.dir == VFM_RING_MSG_TX ||
+	    r->cfg.dir == VFM_RING_MSG_RX)
+		return;
+	spin_lock(&r->lock);
+	iowrite32(vfm_ring_dev_idx(r, r->fwd), vd->par->bar0 + off);
+	spin_unlock(&r->lock);
+}
+
 /**
  * vfm_ring_write - a guest write to a ring register
  * @vd: device
@@ -785,6 +804,7 @@ int vfm_ring_write(struct vfm_dev *vd, struct vfm_reg reg, u32 off, u32 val)
 					   reg.ring, ERR_PTR(ret));
 				goto out_unlock;
 			}
+			vfm_ring_sync_tail(vd, r);
 		}
 		spin_lock(&r->lock);
 		if (!en && r->cfg.enabled)

@@ -341,6 +341,33 @@ static void igbvf_doorbell_split_test(struct kunit *test)
 }
 
 /*
+ * A queue enabled over the tail its last user left (QEMU's igb keeps it
+ * across a function reset), at a head that is not 0 (a restore): the
+ * device's tail is set to the head first, so it has nothing to fetch
+ * until a doorbell has checked and mapped what it gives.
+ */
+static void igbvf_enable_stale_tail_test(struct kunit *test)
+{
+	u32 tail = IGBVF_RXQ(0) + IGBVF_Q_TAIL;
+	struct vfm_fake *f;
+
+	igbvf_family_init();
+	f = vfm_fake_setup(test, &igbvf_test_family, 64);
+	vfm_fake_set_reg(f, tail, 37);
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_BAL, lower_32_bits(FAKE_IOVA));
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_BAH, upper_32_bits(FAKE_IOVA));
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_LEN, 1024);
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_HEAD, 5);
+	KUNIT_EXPECT_EQ(test, 37U, vfm_fake_reg(f, tail));
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_DCTL, IGBVF_DCTL_ENABLE);
+	KUNIT_EXPECT_EQ(test, 5U, vfm_fake_reg(f, tail));
+	/* Enabled already: rewriting the control leaves the tail alone. */
+	vfm_fake_set_reg(f, tail, 9);
+	igbvf_wr(f, IGBVF_RXQ(0) + IGBVF_Q_DCTL, IGBVF_DCTL_ENABLE);
+	KUNIT_EXPECT_EQ(test, 9U, vfm_fake_reg(f, tail));
+}
+
+/*
  * The interrupt page across a migration.  igbvf runs its three vectors
  * with auto-clear and auto-mask (EIAC = EIAM = 7); the RX vector (1) had
  * fired when the source stopped, so EIMS reads 5.  The destination
@@ -422,6 +449,7 @@ static void igbvf_dev_regs_test(struct kunit *test)
 
 static struct kunit_case igbvf_cases[] = {
 	KUNIT_CASE(igbvf_classify_test),
+	KUNIT_CASE(igbvf_enable_stale_tail_test),
 	KUNIT_CASE(igbvf_ring_mode_test),
 	KUNIT_CASE(igbvf_decode_rx_test),
 	KUNIT_CASE(igbvf_decode_tx_test),
