@@ -19,7 +19,6 @@
  * or NACK when the PF has none; a SET_MAC of an administered address is
  * NACKed) and QEMU's igb (RSTI/RSTD are not changed by a VF reset).
  */
-#include <linux/bitfield.h>
 #include <linux/module.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/vf_mdev.h>
@@ -86,13 +85,6 @@ void igbvf_dev_resume(struct vfm_port *p, const u32 *regs, bool restore)
 }
 EXPORT_SYMBOL_IF_KUNIT(igbvf_dev_resume);
 
-/* A valid vector-mapping entry must name a vector this VF has. */
-static bool igbvf_ivar_ok(u8 ent, unsigned int nvec)
-{
-	return !(ent & IGBVF_IVAR_VALID) ||
-	       FIELD_GET(IGBVF_IVAR_VEC, ent) < nvec;
-}
-
 /**
  * igbvf_check_regs - interrupt registers from a stream, before any is written
  * @regs: IGBVF_NR_DEV_REGS words
@@ -102,12 +94,8 @@ static bool igbvf_ivar_ok(u8 ent, unsigned int nvec)
  */
 int igbvf_check_regs(const u32 *regs, unsigned int nvec)
 {
-	unsigned int b;
-
-	for (b = 0; b < 4; b++)
-		if (!igbvf_ivar_ok(regs[IGBVF_REG_IVAR0] >> (8 * b), nvec))
-			return -EINVAL;
-	if (!igbvf_ivar_ok(regs[IGBVF_REG_IVAR_MISC], nvec) ||
+	/* IVAR0 and IVAR_MISC: every valid entry names a vector it has. */
+	if (!vfm_eim_ivar_ok(&regs[IGBVF_REG_IVAR0], 2, nvec) ||
 	    regs[IGBVF_REG_IVAR_MISC] & ~0xffU)
 		return -EINVAL;
 	return 0;

@@ -15,7 +15,6 @@
  * answered as on the source.  Facts from Linux's ixgbevf (vf.c, mbx.h,
  * ipsec.c) and ixgbe PF (ixgbe_sriov.c): hardware.md 1A and 3.1.
  */
-#include <linux/bitfield.h>
 #include <linux/module.h>
 #include <kunit/visibility.h>
 
@@ -122,18 +121,9 @@ EXPORT_SYMBOL_IF_KUNIT(ixgbevf_dev_resume);
  */
 int ixgbevf_check_regs(const u32 *regs, unsigned int nvec)
 {
-	unsigned int i, b;
-
-	for (i = IXGBEVF_REG_IVAR0; i <= IXGBEVF_REG_IVAR_MISC; i++) {
-		for (b = 0; b < 4; b++) {
-			u8 ent = regs[i] >> (8 * b);
-
-			if ((ent & IXGBEVF_IVAR_VALID) &&
-			    FIELD_GET(IXGBEVF_IVAR_VEC, ent) >= nvec)
-				return -EINVAL;
-		}
-	}
-	if (regs[IXGBEVF_REG_IVAR_MISC] & ~0xffU ||
+	if (!vfm_eim_ivar_ok(&regs[IXGBEVF_REG_IVAR0],
+			     IXGBEVF_REG_IVAR_MISC - IXGBEVF_REG_IVAR0 + 1, nvec) ||
+	    regs[IXGBEVF_REG_IVAR_MISC] & ~0xffU ||
 	    regs[IXGBEVF_REG_EIAC] & ~IXGBEVF_VEC_MASK ||
 	    regs[IXGBEVF_REG_EIAM] & ~IXGBEVF_VEC_MASK)
 		return -EINVAL;

@@ -77,6 +77,18 @@ u32 vfm_eim_ivar_vecs(const u32 *ivar, unsigned int n)
 EXPORT_SYMBOL_GPL(vfm_eim_ivar_vecs);
 
 /**
+ * vfm_eim_ivar_ok - every valid entry names a vector the VF has
+ * @ivar: registers of four 8-bit entries each
+ * @n: how many registers
+ * @nvec: the VF's MSI-X vectors
+ */
+bool vfm_eim_ivar_ok(const u32 *ivar, unsigned int n, unsigned int nvec)
+{
+	return !(vfm_eim_ivar_vecs(ivar, n) >> min(nvec, 31U));
+}
+EXPORT_SYMBOL_GPL(vfm_eim_ivar_ok);
+
+/**
  * vfm_eim_resume - interrupts on again
  * @p: port
  * @eims_off: the VF's EIMS (set-mask) register

@@ -502,6 +502,7 @@ struct vfm_eim {
 };
 
 u32 vfm_eim_ivar_vecs(const u32 *ivar, unsigned int n);
+bool vfm_eim_ivar_ok(const u32 *ivar, unsigned int n, unsigned int nvec);
 void vfm_eim_resume(struct vfm_port *p, u32 eims_off, u32 eics_off,
 		    const struct vfm_eim *eim, u32 vec_mask, bool restore);
 
