@@ -1314,8 +1314,11 @@ static void vfm_mig_reset_locked(struct vfm_dev *vd)
 	vd->mig.loaded = false;
 }
 
-/* Let go of mig.lock, applying a reset that happened meanwhile. */
-static void vfm_mig_unlock(struct vfm_dev *vd)
+/**
+ * vfm_mig_unlock - let go of mig.lock, applying a reset that happened meanwhile
+ * @vd: device
+ */
+void vfm_mig_unlock(struct vfm_dev *vd)
 {
 again:
 	spin_lock(&vd->mig.reset_lock);
@@ -1347,25 +1350,25 @@ void vfm_mig_reset(struct vfm_dev *vd)
 }
 
 /**
- * vfm_mig_fail - the device gives up (a post-copy request timed out)
+ * vfm_mig_fail_locked - the device gives up (a post-copy request timed out)
  * @vd: device
  * @err: why, for the vf_mdev_mig_state event
  *
  * The VFIO ERROR state: no tail reaches the device any more, the VMM
- * learns it through the error eventfd, only a reset brings it back.
+ * learns it through the error eventfd, only a reset brings it back.  The
+ * caller holds mig.lock and lets go of it with vfm_mig_unlock().
  */
-void vfm_mig_fail(struct vfm_dev *vd, int err)
+void vfm_mig_fail_locked(struct vfm_dev *vd, int err)
 {
-	mutex_lock(&vd->mig.lock);
+	lockdep_assert_held(&vd->mig.lock);
 	vfm_rings_fail(vd);
 	trace_vf_mdev_mig_state(vd, vd->mig.state, VFIO_DEVICE_STATE_ERROR,
 				VFIO_DEVICE_STATE_ERROR, 0, err);
-	vd->mig.state = VFIO_DEVICE_STATE_ERROR;
+	WRITE_ONCE(vd->mig.state, VFIO_DEVICE_STATE_ERROR);
 	mutex_lock(&vd->state_lock);
 	if (vd->err_trigger)
 		eventfd_signal(vd->err_trigger);
 	mutex_unlock(&vd->state_lock);
-	vfm_mig_unlock(vd);
 }
 
 /**

@@ -294,20 +294,24 @@ static u32 vfm_pfc_complete(struct vfm_prefault *pfc)
 	return done;
 }
 
-/* The device gave up on a request: the VFIO ERROR state. */
+/*
+ * The device gave up on a request: the VFIO ERROR state.  mig.lock is held
+ * from the decision to the state change, so whoever sees the channel timed
+ * out and then asks for the device state (under mig.lock) sees ERROR.
+ */
 static void vfm_pfc_timeout_work(struct work_struct *work)
 {
 	struct vfm_prefault *pfc = container_of(to_delayed_work(work), struct vfm_prefault,
 					 timeout);
 	struct vfm_dev *vd = pfc_to_vfm(pfc);
-	u64 now = ktime_get_ns(), oldest = U64_MAX, limit;
+	u64 now, oldest = U64_MAX, limit;
 	u32 i, dropped = 0;
 
+	mutex_lock(&vd->mig.lock);
 	mutex_lock(&pfc->lock);
-	if (!pfc->on || pfc->timed_out) {
-		mutex_unlock(&pfc->lock);
-		return;
-	}
+	if (!pfc->on || pfc->timed_out)
+		goto out_pfc;
+	now = ktime_get_ns();
 	for (i = 0; i < pfc->queue_len; i++)
 		if (pfc->slots[i].npages && pfc->slots[i].t_ns < oldest)
 			oldest = pfc->slots[i].t_ns;
@@ -316,8 +320,7 @@ static void vfm_pfc_timeout_work(struct work_struct *work)
 		if (oldest != U64_MAX)
 			queue_delayed_work(system_wq, &pfc->timeout,
 					   nsecs_to_jiffies(limit - (now - oldest)) + 1);
-		mutex_unlock(&pfc->lock);
-		return;
+		goto out_pfc;
 	}
 	pfc->timed_out = true;
 	for (i = 0; i < pfc->queue_len; i++) {
@@ -331,7 +334,13 @@ static void vfm_pfc_timeout_work(struct work_struct *work)
 
 	vfm_err_rl(vd, "post-copy: request unanswered for %u ms: VFIO ERROR state\n",
 		   pfc->timeout_ms);
-	vfm_mig_fail(vd, -ETIMEDOUT);
+	vfm_mig_fail_locked(vd, -ETIMEDOUT);
+	vfm_mig_unlock(vd);
+	return;
+
+out_pfc:
+	mutex_unlock(&pfc->lock);
+	vfm_mig_unlock(vd);
 }
 
 /**

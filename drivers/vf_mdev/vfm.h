@@ -861,7 +861,8 @@ void vfm_mig_open(struct vfm_dev *vd);
 void vfm_mig_close(struct vfm_dev *vd);
 void vfm_mig_reset(struct vfm_dev *vd);
 bool vfm_mig_arc_known(u32 from, u32 to);
-void vfm_mig_fail(struct vfm_dev *vd, int err);
+void vfm_mig_fail_locked(struct vfm_dev *vd, int err);
+void vfm_mig_unlock(struct vfm_dev *vd);
 
 /* prefault.c */
 void vfm_prefault_init(struct vfm_dev *vd);
