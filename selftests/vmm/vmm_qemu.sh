@@ -294,6 +294,15 @@ def migrate(a):
         except QMPError:
             pass
         st = "timeout"
+    # QEMU before 9.0 (7.2 here) reports "completed" before its migration
+    # thread has set total-time and downtime (migration_calculate_complete()
+    # ran after the status change; a 2024 QEMU fix moved it before): a poll
+    # in between reads 0 for both.  Ask again until they are set.
+    end = time.monotonic() + 5
+    while st == "completed" and not info.get("total-time") and \
+            time.monotonic() < end:
+        time.sleep(0.05)
+        info = src.cmd("query-migrate", quiet=True)
     ram = info.get("ram", {})
     fig = {
         "status": st,
