@@ -234,6 +234,34 @@ static struct vf_mdev_stream_hdr *bi_hdr(void *p)
 	return p;
 }
 
+/* A new stream's final frame, copied with @extra bytes of room, to damage. */
+static __u8 *bi_damaged(struct __test_metadata *_metadata, struct bi_ctx *c,
+			size_t extra)
+{
+	__u8 *p;
+
+	ASSERT_EQ(0, bi_stream(c));
+	p = bi_copy(c, extra);
+	ASSERT_NE(NULL, p);
+	return p;
+}
+
+/*
+ * Feed the damaged copy @p (@len bytes; freed here): the write answers
+ * @feed_err and RESUMING -> STOP @load_err; then a reset, and the good
+ * stream loads.
+ */
+static void bi_refuse(struct __test_metadata *_metadata, struct bi_ctx *c,
+		      __u8 *p, size_t len, int feed_err, int load_err)
+{
+	int fd, ret;
+
+	ret = bi_feed(c, p, len, &fd);
+	free(p);
+	ASSERT_EQ(feed_err, ret);
+	bi_refused_then_good(_metadata, c, fd, load_err);
+}
+
 /* The good stream loads (the control for every case below). */
 TEST_F(bad, good_stream_loads)
 {
@@ -262,51 +290,36 @@ TEST_F(bad, truncated)
 TEST_F(bad, bit_flipped)
 {
 	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, c, 0);
+	int fd, ret;
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	p[c->final.len / 2] ^= 0x10;
-	ASSERT_EQ(-EBADMSG, bi_feed(c, p, c->final.len, &fd));
+	ret = bi_feed(c, p, c->final.len, &fd);
+	free(p);
+	ASSERT_EQ(-EBADMSG, ret);
 	/* Refused once, refused for good. */
 	EXPECT_EQ(-1, write(fd, c->final.p, c->final.len));
 	EXPECT_EQ(EBADMSG, errno);
 	bi_refused_then_good(_metadata, c, fd, -EBADMSG);
-	free(p);
 }
 
 TEST_F(bad, wrong_magic)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 0);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	bi_hdr(p)->magic = htole64(0x1122334455667788ULL);
 	vfm_frame_fix_crc(p);
-	ASSERT_EQ(-EINVAL, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EINVAL);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len, -EINVAL, -EINVAL);
 }
 
 TEST_F(bad, other_major_version)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 0);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	bi_hdr(p)->major = htole16(VF_MDEV_STREAM_MAJOR + 1);
 	vfm_frame_fix_crc(p);
-	ASSERT_EQ(-EPROTONOSUPPORT, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EPROTONOSUPPORT);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len, -EPROTONOSUPPORT,
+		  -EPROTONOSUPPORT);
 }
 
 /* Set the family and device in the header and the match record. */
@@ -332,64 +345,37 @@ static void bi_identity(void *p, __u32 family, __u16 device)
 
 TEST_F(bad, wrong_family)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 0);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	bi_identity(p, VF_MDEV_FAMILY_IXGBEVF, 0x10ed);
-	ASSERT_EQ(-EXDEV, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EXDEV);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len, -EXDEV, -EXDEV);
 }
 
 /* A stream of another VF model of the same family (an I350 VF). */
 TEST_F(bad, other_vf_model)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 0);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	bi_identity(p, VF_MDEV_FAMILY_IGBVF, 0x1520);
-	ASSERT_EQ(-EXDEV, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EXDEV);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len, -EXDEV, -EXDEV);
 }
 
 TEST_F(bad, oversized)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 0);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	/* (no CRC to fix: the length is refused before the frame is read) */
 	bi_hdr(p)->length = htole64(VF_MDEV_STREAM_MAX_FRAME + 8);
-	ASSERT_EQ(-EFBIG, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EFBIG);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len, -EFBIG, -EFBIG);
 }
 
 /* Anything after the final frame. */
 TEST_F(bad, data_after_the_end)
 {
-	struct bi_ctx *c = &self->c;
-	__u8 *p;
-	int fd;
+	__u8 *p = bi_damaged(_metadata, &self->c, 8);
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 8);
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(-EINVAL, bi_feed(c, p, c->final.len + 8, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EINVAL);
-	free(p);
+	bi_refuse(_metadata, &self->c, p, self->c.final.len + 8, -EINVAL,
+		  -EINVAL);
 }
 
 /* Frames in the wrong order: final, then initial. */
@@ -410,14 +396,11 @@ TEST_F(bad, frames_reordered)
 TEST_F(bad, records_reordered)
 {
 	struct bi_ctx *c = &self->c;
+	__u8 *p = bi_damaged(_metadata, c, 0);
 	struct vfm_rec recs[64];
 	size_t a, b, la, lb;
-	__u8 *p;
-	int n, fd;
+	int n;
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	n = vfm_frame_recs(p, recs, 64);
 	ASSERT_GE(n, 2);
 	ASSERT_EQ(VF_MDEV_REC_MATCH, recs[0].tag);
@@ -429,9 +412,7 @@ TEST_F(bad, records_reordered)
 	memcpy(p + a, c->final.p + b, lb);
 	memcpy(p + a + lb, c->final.p + a, la);
 	vfm_frame_fix_crc(p);
-	ASSERT_EQ(-EINVAL, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EINVAL);
-	free(p);
+	bi_refuse(_metadata, c, p, c->final.len, -EINVAL, -EINVAL);
 }
 
 /* Append a record to the final frame's copy @p; returns the new length. */
@@ -453,60 +434,47 @@ static size_t bi_append(__u8 *p, size_t len, __u16 tag, __u16 flags)
 TEST_F(bad, unknown_optional_record)
 {
 	struct bi_ctx *c = &self->c;
+	__u8 *p = bi_damaged(_metadata, c, 64);
 	size_t len;
-	__u8 *p;
-	int fd;
+	int fd, ret;
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 64);
-	ASSERT_NE(NULL, p);
 	len = bi_append(p, c->final.len, 0x7abc, 0);
 	bi_copy_memory(c);
-	ASSERT_EQ(0, bi_feed(c, p, len, &fd));
+	ret = bi_feed(c, p, len, &fd);
+	free(p);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, vfm_mig_set(&c->dev[B], VFIO_DEVICE_STATE_RUNNING, NULL));
 	close(fd);
-	free(p);
 }
 
 /* ...mandatory ones refuse the stream. */
 TEST_F(bad, unknown_mandatory_record)
 {
 	struct bi_ctx *c = &self->c;
+	__u8 *p = bi_damaged(_metadata, c, 64);
 	size_t len;
-	__u8 *p;
-	int fd;
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 64);
-	ASSERT_NE(NULL, p);
 	len = bi_append(p, c->final.len, 0x7abc, VF_MDEV_REC_F_MANDATORY);
-	ASSERT_EQ(-EOPNOTSUPP, bi_feed(c, p, len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EOPNOTSUPP);
-	free(p);
+	bi_refuse(_metadata, c, p, len, -EOPNOTSUPP, -EOPNOTSUPP);
 }
 
 /* Well formed, but the device would run past its ring: refused at load. */
 TEST_F(bad, hostile_ring_values)
 {
 	struct bi_ctx *c = &self->c;
+	__u8 *p = bi_damaged(_metadata, c, 0);
 	struct vf_mdev_rec_ring *ring;
 	struct vfm_rec recs[64];
 	const struct vfm_rec *r;
-	__u8 *p;
-	int n, fd;
+	int n;
 
-	ASSERT_EQ(0, bi_stream(c));
-	p = bi_copy(c, 0);
-	ASSERT_NE(NULL, p);
 	n = vfm_frame_recs(p, recs, 64);
 	r = vfm_frame_find(recs, n, VF_MDEV_REC_RING);
 	ASSERT_NE(NULL, r);
 	ring = (void *)(p + r->off + sizeof(struct vf_mdev_rec_hdr));
 	ring->head = htole32(le32toh(ring->len) / 16 + 5);
 	vfm_frame_fix_crc(p);
-	ASSERT_EQ(0, bi_feed(c, p, c->final.len, &fd));
-	bi_refused_then_good(_metadata, c, fd, -EINVAL);
-	free(p);
+	bi_refuse(_metadata, c, p, c->final.len, 0, -EINVAL);
 }
 
 /* The destination's PF administers something else: refused before the stop. */
