@@ -78,14 +78,14 @@ bench)
 	fi
 	rc=0
 	RIG_APPEND="${RIG_APPEND:-}${BENCH_PROGS:+${RIG_APPEND:+ }vfmdev.bench=$BENCH_PROGS}" \
-		bash "$here/rig.sh" --kernel "$k" --job bench --live --out "$out" || rc=$?
+		rig_boot "$out" --kernel "$k" --job bench --live || rc=$?
 	verdict "$out" || rc=1
 	# Benchmarks that run a nested VMM (bench_vmm_*) need two vCPUs: a
 	# second boot, job vmm (see RIG_SMP in rig.sh), told to run them.
 	logs=("$out/serial.log")
 	if ls "$VFMDEV_TOP/out/$KNAME/stage/tests"/bench_vmm_* > /dev/null 2>&1; then
 		RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }vfmdev.vmm=bench" \
-			bash "$here/rig.sh" --kernel "$k" --job vmm --live --out "$out-vmm" || rc=$?
+			rig_boot "$out-vmm" --kernel "$k" --job vmm --live || rc=$?
 		verdict "$out-vmm" || rc=1
 		logs+=("$out-vmm/serial.log")
 	fi
@@ -108,7 +108,7 @@ shell)
 	;;
 demo)
 	rc=0
-	bash "$here/rig.sh" --kernel "$k" --job demo --live --out "$out" || rc=$?
+	rig_boot "$out" --kernel "$k" --job demo --live || rc=$?
 	echo
 	verdict "$out" || rc=1
 	if [ "$rc" -eq 0 ]; then

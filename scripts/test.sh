@@ -132,7 +132,7 @@ resolve_kernel() { kernel_env_file "$1" > "$kpath"; }
 # then turn its results (expecting SECTIONs) into items; SUFFIX tells this
 # boot's own items (boot, setup, kernel_log) from another boot's.
 rig_job() {
-	local kk=$1 k=$2 job=$3 sfx=$4 out t0 rc attempt tmo=$RIG_TIMEOUT
+	local kk=$1 k=$2 job=$3 sfx=$4 out t0 tmo=$RIG_TIMEOUT
 	shift 4
 	out="$res/$k/$job"
 	t0=$(now)
@@ -140,21 +140,9 @@ rig_job() {
 	# a third more, 1200 s by default (3600 s on the debug kernel, whose
 	# vmm job took from 1600 to 2700 s in CI and here, with the load).
 	[ "$job" != vmm ] || tmo=$((RIG_TIMEOUT * 4 / 3))
-	# A wedged emulator (rig.sh exit 125: a vCPU stopped getting timer
-	# interrupts, the kernel reports RCU stalls on an idle CPU, or QEMU
-	# aborted in iotlb_to_section(); seen under QEMU's multi-threaded TCG)
-	# gets one more boot, said loudly, its logs kept.  Test failures and
-	# kernel reports never do.
-	for attempt in 1 2; do
-		rc=0
-		bash "$here/rig.sh" --kernel "$kk" --job "$job" --out "$out" --progress \
-			--timeout "$tmo" --test-timeout "$RIG_TEST_TIMEOUT" $hr 2>&1 ||
-			rc=$?
-		[ "$rc" = 125 ] && [ "$attempt" = 1 ] || break
-		rm -rf "$out.wedged"
-		mv "$out" "$out.wedged"
-		echo "== $k: the emulator wedged ($(cat "$out.wedged/stopped" 2>/dev/null)); logs kept in $out.wedged; booting once more"
-	done
+	# A wedged emulator gets one more boot, said loudly (rig_boot).
+	rig_boot "$out" --kernel "$kk" --job "$job" --progress \
+		--timeout "$tmo" --test-timeout "$RIG_TEST_TIMEOUT" $hr 2>&1 || true
 	timing "$k/rig $job boot+tests" "$(elapsed "$t0" "$(now)")"
 	"$PY" "$here/results.py" --kernel "$k" --dir "$out" --suffix="$sfx" \
 		--expect "$@" | tee -a "$items"
