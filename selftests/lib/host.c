@@ -519,6 +519,31 @@ int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms)
 	return -ENOLINK;
 }
 
+/*
+ * A PF that has no carrier now (enabling VFs resets an igb PF: it closes
+ * and reopens its netdev) is waited for: it answers its VFs' mailboxes
+ * again only once its link is back, and right then it pings and resets
+ * them.
+ */
+int vfm_netdev_settle(const char *ifname)
+{
+	char path[PATH_MAX];
+	unsigned long v = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	vfm_expect_errors(true);
+	if (vfm_sysfs_read_ulong(path, &v))
+		v = 0;
+	vfm_expect_errors(false);
+	if (v == 1)
+		return 0;
+	ret = vfm_netdev_wait_carrier(ifname, 10000);
+	if (!ret)
+		usleep(500000);
+	return ret;
+}
+
 static struct rtattr *vfm_nla_put(struct nlmsghdr *n, size_t cap, int type,
 				  const void *data, size_t len)
 {

@@ -87,6 +87,7 @@ int vfm_pci_netdev(const char *bdf, char *ifname, size_t len);
 /* IFF_UP, then wait for carrier and let the PF settle. */
 int vfm_netdev_up(const char *ifname);
 int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms);
+int vfm_netdev_settle(const char *ifname);
 int vfm_pf_set_vf_mac(const char *ifname, int vf, const __u8 mac[6]);
 int vfm_pf_set_vf_spoofchk(const char *ifname, int vf, bool on);
 

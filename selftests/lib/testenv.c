@@ -78,6 +78,7 @@ static int vfm_env_vfs(char *pf, char *ifname, int n,
 		snprintf(why, len, "no igb PF (8086:10c9)");
 		return -ENODEV;
 	}
+	ifname[0] = '\0';
 	if (!vfm_pci_netdev(pf, ifname, IF_NAMESIZE)) {
 		ret = vfm_netdev_up(ifname);
 		if (ret)
@@ -86,6 +87,12 @@ static int vfm_env_vfs(char *pf, char *ifname, int n,
 	if (!getenv("VFMDEV_VFS")) {
 		ret = vfm_sriov_ensure(pf, n);
 		if (ret < 0)
+			return ret;
+	}
+	/* VFs just enabled (here or by the user) reset the PF. */
+	if (ifname[0]) {
+		ret = vfm_netdev_settle(ifname);
+		if (ret)
 			return ret;
 	}
 	nvfs = vfm_find_vfs(pf, vfs, VFM_MAX_VFS);
