@@ -497,19 +497,26 @@ out:
 	return ret;
 }
 
-int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms)
+/* Whether @ifname has a carrier now (a down interface has none). */
+static bool vfm_netdev_carrier(const char *ifname)
 {
 	char path[PATH_MAX];
-	__u64 deadline = vfm_now_ns() + (__u64)timeout_ms * 1000000ULL;
 	unsigned long v = 0;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	vfm_expect_errors(true);
+	if (vfm_sysfs_read_ulong(path, &v))
+		v = 0;
+	vfm_expect_errors(false);
+	return v == 1;
+}
+
+int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms)
+{
+	__u64 deadline = vfm_now_ns() + (__u64)timeout_ms * 1000000ULL;
+
 	for (;;) {
-		vfm_expect_errors(true);
-		if (vfm_sysfs_read_ulong(path, &v))
-			v = 0;
-		vfm_expect_errors(false);
-		if (v == 1)
+		if (vfm_netdev_carrier(ifname))
 			return 0;
 		if (vfm_now_ns() > deadline)
 			break;
@@ -527,16 +534,9 @@ int vfm_netdev_wait_carrier(const char *ifname, int timeout_ms)
  */
 int vfm_netdev_settle(const char *ifname)
 {
-	char path[PATH_MAX];
-	unsigned long v = 0;
 	int ret;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
-	vfm_expect_errors(true);
-	if (vfm_sysfs_read_ulong(path, &v))
-		v = 0;
-	vfm_expect_errors(false);
-	if (v == 1)
+	if (vfm_netdev_carrier(ifname))
 		return 0;
 	ret = vfm_netdev_wait_carrier(ifname, 10000);
 	if (!ret)
