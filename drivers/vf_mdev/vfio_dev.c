@@ -594,18 +594,17 @@ static int vfm_state_show(struct seq_file *s, void *unused)
 	struct vfm_dev *vd = s->private;
 	const struct vfm_family *fam = vd->par->family;
 	unsigned int i, w;
-	u32 state;
-
 	/*
-	 * The state under mig.lock: never older than what a change that
-	 * already let go of it published (a post-copy timeout's ERROR).
+	 * Under mig.lock, as the VFIO get-state call reads it: never older
+	 * than what a change that let go of it published (a post-copy
+	 * timeout's ERROR).
 	 */
-	mutex_lock(&vd->mig.lock);
-	state = vd->mig.state;
-	vfm_mig_unlock(vd);
+	u32 state = vfm_mig_get_state(vd);
+
 	seq_printf(s, "open: %d\n", vd->open);
 	seq_printf(s, "migration: state %s quiesced %d loaded %d migrating %d arcs %llu last %s->%s last_arc_ns %llu saved_bytes %llu loaded_bytes %llu\n",
-		   vfm_state_name(state), READ_ONCE(vd->mig.quiesced), READ_ONCE(vd->mig.loaded),
+		   vfm_state_name(state),
+		   READ_ONCE(vd->mig.quiesced), READ_ONCE(vd->mig.loaded),
 		   READ_ONCE(vd->pc.migrating), READ_ONCE(vd->mig.arcs),
 		   vfm_state_name(READ_ONCE(vd->mig.last_from)),
 		   vfm_state_name(READ_ONCE(vd->mig.last_to)),
